@@ -1,0 +1,64 @@
+/**
+ * @theoryml/core: seeded RNG, float64 n-d arrays and linear algebra, optimizers, a training loop,
+ * and tfjs backend setup shared by every theoryml package.
+ * @packageDocumentation
+ */
+export { Matrix } from 'ml-matrix'
+export { createRng, resolveRng, type Rng } from './rng'
+export {
+  assertFinite,
+  assertFiniteArray,
+  assertInteger,
+  assertKnownOptions,
+  assertPositive,
+  toMatrix,
+  toVector,
+  type MatrixLike,
+  type VectorLike,
+} from './validate'
+export {
+  clone,
+  get,
+  isNdArray,
+  matrixToNdarray,
+  ndarray,
+  ndarrayToMatrix,
+  permuteAxes,
+  reshape,
+  set,
+  sizeOf,
+  stridesOf,
+  zeros,
+  type NdArray,
+} from './ndarray'
+export {
+  effectiveRank,
+  expm,
+  frobeniusNorm,
+  kron,
+  nuclearNorm,
+  relativeError,
+  singularValues,
+  solveContinuousLyapunov,
+  solveDiscreteLyapunov,
+  svd,
+  symmetricPower,
+  type Svd,
+} from './linalg'
+export { fromTensor, initTf, toTensor, type InitTfOptions, type TfContext } from './tf'
+export {
+  adam,
+  createOptimizer,
+  gd,
+  groupRmsprop,
+  momentum,
+  tfOptimizer,
+  type AdamOptions,
+  type GdOptions,
+  type GroupRmspropOptions,
+  type MomentumOptions,
+  type Optimizer,
+  type OptimizerSpec,
+  type Params,
+} from './optim'
+export { DivergenceError, train, type History, type TrainOptions, type TrainResult, type TrainState } from './train'

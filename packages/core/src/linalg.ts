@@ -1,0 +1,293 @@
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
+import { expm as mathExpm, matrix as mathMatrix } from 'mathjs'
+import { isNdArray, type NdArray } from './ndarray'
+import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
+
+/** A singular value decomposition A = U diag(S) Vᵀ, singular values in descending order. */
+export interface Svd {
+  /** Left singular vectors, m × k. */
+  U: Matrix
+  /** Singular values σ₁ ≥ σ₂ ≥ … ≥ 0, length k = min(m, n). */
+  S: Float64Array
+  /** Right singular vectors, n × k. */
+  V: Matrix
+}
+
+/**
+ * Thin singular value decomposition in float64 (ml-matrix, one-sided Jacobi/Golub–Kahan).
+ * A = U diag(S) Vᵀ with U m×k, V n×k, k = min(m, n).
+ * @example const { S } = svd([[3, 0], [0, 4]]) // S = [4, 3]
+ */
+export function svd(A: MatrixLike): Svd {
+  const m = toMatrix('A', A)
+  const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: true, computeRightSingularVectors: true })
+  const k = Math.min(m.rows, m.columns)
+  const S = Float64Array.from(dec.diagonal.slice(0, k))
+  let U = dec.leftSingularVectors
+  let V = dec.rightSingularVectors
+  if (U.columns > k) U = U.subMatrix(0, U.rows - 1, 0, k - 1)
+  if (V.columns > k) V = V.subMatrix(0, V.rows - 1, 0, k - 1)
+  return { U, S, V }
+}
+
+/**
+ * Singular values of A in descending order.
+ * @example singularValues([[0, 2], [1, 0]]) // Float64Array [2, 1]
+ */
+export function singularValues(A: MatrixLike): Float64Array {
+  const m = toMatrix('A', A)
+  const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false })
+  return Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns)))
+}
+
+function isMatrixArg(x: unknown): boolean {
+  return Matrix.isMatrix(x) || (Array.isArray(x) && x.length > 0 && Array.isArray(x[0]))
+}
+
+function spectrum(name: string, x: MatrixLike | VectorLike): Float64Array {
+  if (isMatrixArg(x)) return singularValues(x as MatrixLike)
+  const s = toVector(name, x)
+  for (let i = 0; i < s.length; i++) if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+  return s
+}
+
+/**
+ * Effective rank (Roy & Vetterli 2007): exp of the Shannon entropy of p = σ/‖σ‖₁.
+ * Accepts a matrix or its singular values. Zero matrix → 0.
+ * @example effectiveRank([[1, 0], [0, 1]]) // 2
+ */
+export function effectiveRank(x: MatrixLike | VectorLike): number {
+  const s = spectrum('x', x)
+  let total = 0
+  for (const v of s) total += v
+  if (total === 0) return 0
+  let h = 0
+  for (const v of s) {
+    if (v > 0) {
+      const p = v / total
+      h -= p * Math.log(p)
+    }
+  }
+  return Math.exp(h)
+}
+
+/**
+ * Nuclear norm ‖A‖_* = Σ σ_i.
+ * @example nuclearNorm([[3, 0], [0, -4]]) // 7
+ */
+export function nuclearNorm(A: MatrixLike): number {
+  return singularValues(A).reduce((a, b) => a + b, 0)
+}
+
+function flat(name: string, x: unknown): Float64Array {
+  if (isNdArray(x)) return (x as NdArray).data
+  if (isMatrixArg(x)) return Float64Array.from(toMatrix(name, x).to1DArray())
+  return toVector(name, x)
+}
+
+/**
+ * Frobenius norm sqrt(Σ a_ij²) of a matrix, vector or n-d array (scaled to avoid overflow).
+ * @example frobeniusNorm([[3, 4]]) // 5
+ */
+export function frobeniusNorm(x: MatrixLike | VectorLike | NdArray): number {
+  const v = flat('x', x)
+  let scale = 0
+  for (const a of v) scale = Math.max(scale, Math.abs(a))
+  if (scale === 0) return 0
+  let s = 0
+  for (const a of v) s += (a / scale) * (a / scale)
+  return scale * Math.sqrt(s)
+}
+
+/**
+ * Relative error ‖estimate − reference‖_F / ‖reference‖_F (absolute error when the reference is 0).
+ * @example relativeError([[1, 1]], [[1, 0]]) // 1
+ */
+export function relativeError(estimate: MatrixLike | VectorLike | NdArray, reference: MatrixLike | VectorLike | NdArray): number {
+  const a = flat('estimate', estimate)
+  const b = flat('reference', reference)
+  if (a.length !== b.length) throw new Error(`estimate: expected ${b.length} entries like reference, got ${a.length}`)
+  const d = new Float64Array(a.length)
+  for (let i = 0; i < a.length; i++) d[i] = (a[i] as number) - (b[i] as number)
+  const nb = frobeniusNorm(b)
+  const nd = frobeniusNorm(d)
+  return nb === 0 ? nd : nd / nb
+}
+
+/**
+ * Fractional power S^p of a symmetric positive semidefinite matrix via its eigendecomposition:
+ * S = Q diag(λ) Qᵀ ⇒ S^p = Q diag(λ^p) Qᵀ. Eigenvalues within `tol`·λ_max of zero are set to 0
+ * (and excluded for p < 0 as a pseudo-inverse power); clearly negative eigenvalues throw.
+ * @example symmetricPower([[4, 0], [0, 9]], 0.5) // [[2, 0], [0, 3]]
+ */
+export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number } = {}): Matrix {
+  const m = toMatrix('S', S, { square: true })
+  assertFinite('p', p)
+  const tol = options.tol ?? 1e-12
+  const n = m.rows
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const a = m.get(i, j)
+      const b = m.get(j, i)
+      if (Math.abs(a - b) > 1e-8 * (Math.abs(a) + Math.abs(b) + 1e-300) && Math.abs(a - b) > 1e-12) {
+        throw new Error(`S: expected a symmetric matrix, entries (${i}, ${j}) and (${j}, ${i}) differ: ${a} vs ${b}`)
+      }
+    }
+  }
+  const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true })
+  const lambda = evd.realEigenvalues
+  const Q = evd.eigenvectorMatrix
+  const lmax = Math.max(0, ...lambda.map(Math.abs))
+  const cut = tol * lmax
+  const f = lambda.map((l, i) => {
+    if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
+    if (l <= cut) return p === 0 ? 1 : 0
+    return Math.pow(l, p)
+  })
+  const out = new Matrix(n, n)
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0
+      for (let k = 0; k < n; k++) s += Q.get(i, k) * (f[k] as number) * Q.get(j, k)
+      out.set(i, j, s)
+      out.set(j, i, s)
+    }
+  }
+  return out
+}
+
+/**
+ * Matrix exponential e^A = Σ A^k / k! (Padé approximation with scaling and squaring, via mathjs).
+ * @example expm([[0, 0], [0, Math.log(2)]]) // [[1, 0], [0, 2]]
+ */
+export function expm(A: MatrixLike): Matrix {
+  const m = toMatrix('A', A, { square: true })
+  const out = mathExpm(mathMatrix(m.to2DArray())).toArray() as number[][]
+  return new Matrix(out)
+}
+
+/**
+ * Kronecker product A ⊗ B: the block matrix [a_ij B].
+ * @example kron([[1, 2]], [[1], [1]]) // [[1, 2], [1, 2]]
+ */
+export function kron(A: MatrixLike, B: MatrixLike): Matrix {
+  const a = toMatrix('A', A)
+  const b = toMatrix('B', B)
+  return a.kroneckerProduct(b)
+}
+
+function spectralRadius(A: Matrix): { radius: number; maxReal: number; minReal: number } {
+  const evd = new EigenvalueDecomposition(A)
+  let radius = 0
+  let maxReal = -Infinity
+  let minReal = Infinity
+  evd.realEigenvalues.forEach((re, i) => {
+    const im = evd.imaginaryEigenvalues[i] ?? 0
+    radius = Math.max(radius, Math.hypot(re, im))
+    maxReal = Math.max(maxReal, re)
+    minReal = Math.min(minReal, re)
+  })
+  return { radius, maxReal, minReal }
+}
+
+function kroneckerSolve(M: Matrix, Q: Matrix): Matrix {
+  const n = Q.rows
+  const x = mlSolve(M, Matrix.columnVector(Q.to1DArray()))
+  const X = new Matrix(n, n)
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) X.set(i, j, x.get(i * n + j, 0))
+  return X
+}
+
+const KRONECKER_MAX = 40
+
+/** Smith's doubling: X = Σ_k A^k Q (Aᵀ)^k for ρ(A) < 1, in O(log) squarings. */
+function smithDoubling(A: Matrix, Q: Matrix): Matrix {
+  let Ak = A.clone()
+  let X = Q.clone()
+  for (let it = 0; it < 200; it++) {
+    const inc = Ak.mmul(X).mmul(Ak.transpose())
+    X = X.add(inc)
+    Ak = Ak.mmul(Ak)
+    if (inc.norm('frobenius') <= 1e-17 * X.norm('frobenius') && Ak.norm('frobenius') < 1e-8) break
+  }
+  return X
+}
+
+function symmetrizeIfSymmetric(X: Matrix, Q: Matrix): Matrix {
+  if (!Q.isSymmetric()) return X
+  return X.add(X.transpose()).mul(0.5)
+}
+
+/**
+ * Solve the discrete Lyapunov (Stein) equation X = A X Aᵀ + Q, as scipy's solve_discrete_lyapunov.
+ * For Schur-stable A (ρ(A) < 1) Smith's doubling X = Σ_k A^k Q (Aᵀ)^k converges in O(log) matrix
+ * squarings; otherwise the Kronecker system (I − A ⊗ A) vec X = vec Q is solved (n ≤ 40). Iterative
+ * refinement on the residual follows until ‖A X Aᵀ + Q − X‖_F ≤ 1e-13‖X‖_F (three rounds at most).
+ * Requires λ_i(A)·λ_j(A) ≠ 1 for all i, j.
+ * @example solveDiscreteLyapunov([[0.5]], [[1]]) // [[4/3]]
+ */
+export function solveDiscreteLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
+  const a = toMatrix('A', A, { square: true })
+  const q = toMatrix('Q', Q, { rows: a.rows, columns: a.rows })
+  const n = a.rows
+  const { radius } = spectralRadius(a)
+  let solveOnce: (rhs: Matrix) => Matrix
+  if (radius < 1 - 1e-9) {
+    solveOnce = (rhs) => smithDoubling(a, rhs)
+  } else if (n <= KRONECKER_MAX) {
+    const M = Matrix.eye(n * n).sub(a.kroneckerProduct(a))
+    solveOnce = (rhs) => kroneckerSolve(M, rhs)
+  } else {
+    throw new Error(`A: spectral radius ${radius.toPrecision(4)} ≥ 1 and n = ${n} > ${KRONECKER_MAX}; only Schur-stable A is supported at this size`)
+  }
+  let X = solveOnce(q)
+  for (let round = 0; round < 3; round++) {
+    const R = a.mmul(X).mmul(a.transpose()).add(q).sub(X)
+    if (R.norm('frobenius') <= 1e-13 * Math.max(X.norm('frobenius'), 1e-300)) break
+    X = X.add(solveOnce(R))
+  }
+  const res = a.mmul(X).mmul(a.transpose()).add(q).sub(X).norm('frobenius') / Math.max(X.norm('frobenius'), q.norm('frobenius'), 1e-300)
+  if (!X.to1DArray().every(Number.isFinite) || res > 1e-6) {
+    throw new Error('A: the discrete Lyapunov equation X = A X Aᵀ + Q has no unique solution (A has eigenvalues with λ_i λ_j ≈ 1)')
+  }
+  return symmetrizeIfSymmetric(X, q)
+}
+
+/**
+ * Solve the continuous Lyapunov equation A X + X Aᵀ = Q (scipy's solve_continuous_lyapunov
+ * convention). For n ≤ 40 the Kronecker system (A ⊗ I + I ⊗ A) vec X = vec Q is solved directly;
+ * larger Hurwitz (or anti-Hurwitz) A are mapped by the Cayley transform A_d = (I − A)⁻¹(I + A) to the
+ * discrete equation X = A_d X A_dᵀ − 2 M Q Mᵀ, M = (I − A)⁻¹. Iterative refinement follows.
+ * Requires λ_i(A) + λ_j(A) ≠ 0 for all i, j.
+ * @example solveContinuousLyapunov([[-1]], [[-2]]) // [[1]]
+ */
+export function solveContinuousLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
+  const a = toMatrix('A', A, { square: true })
+  const q = toMatrix('Q', Q, { rows: a.rows, columns: a.rows })
+  const n = a.rows
+  const I = Matrix.eye(n)
+  let solveOnce: (rhs: Matrix) => Matrix
+  if (n <= KRONECKER_MAX) {
+    const M = a.kroneckerProduct(I).add(I.kroneckerProduct(a))
+    solveOnce = (rhs) => kroneckerSolve(M, rhs)
+  } else {
+    const { maxReal, minReal } = spectralRadius(a)
+    const sign = maxReal < 0 ? 1 : minReal > 0 ? -1 : 0
+    if (sign === 0) throw new Error(`A: n = ${n} > ${KRONECKER_MAX} requires all eigenvalues in one open half plane`)
+    const as = a.clone().mul(sign)
+    const M = mlSolve(I.clone().sub(as), I)
+    const Ad = M.mmul(I.clone().add(as))
+    solveOnce = (rhs) => smithDoubling(Ad, M.mmul(rhs.clone().mul(sign)).mmul(M.transpose()).mul(-2))
+  }
+  let X = solveOnce(q)
+  for (let round = 0; round < 3; round++) {
+    const R = q.clone().sub(a.mmul(X)).sub(X.mmul(a.transpose()))
+    if (R.norm('frobenius') <= 1e-13 * Math.max(X.norm('frobenius'), 1e-300)) break
+    X = X.add(solveOnce(R))
+  }
+  const res = q.clone().sub(a.mmul(X)).sub(X.mmul(a.transpose())).norm('frobenius') / Math.max(X.norm('frobenius'), q.norm('frobenius'), 1e-300)
+  if (!X.to1DArray().every(Number.isFinite) || res > 1e-6) {
+    throw new Error('A: the continuous Lyapunov equation has no unique solution (λ_i(A) + λ_j(A) ≈ 0)')
+  }
+  return symmetrizeIfSymmetric(X, q)
+}

@@ -1,0 +1,237 @@
+import type * as TF from '@tensorflow/tfjs-core'
+import { assertKnownOptions, assertPositive } from './validate'
+
+/** Named float64 parameters, updated in place by optimizers. */
+export type Params = Record<string, Float64Array>
+
+/** An optimizer over named float64 parameters: `step` updates `params` in place from `grads`. */
+export interface Optimizer {
+  /** The optimizer's kind ('gd', 'momentum', 'adam', 'groupRmsprop'). */
+  readonly name: string
+  /** The learning rate; may be changed between steps (schedules). */
+  lr: number
+  /** Number of steps taken so far. */
+  readonly t: number
+  /** One in-place update. Allocates state on the first call only. */
+  step(params: Params, grads: Params): void
+  /** Forget the state (moments, step count). */
+  reset(): void
+  /** The step size actually applied on the last step (lr for gd; the adaptive one for groupRmsprop). */
+  readonly lastStepSize: number
+}
+
+/** Options shared by the optimizers. */
+export interface GdOptions { lr: number }
+/** Heavy-ball momentum: v ← βv + g, p ← p − lr·v (Nesterov: p ← p − lr(g + βv)). */
+export interface MomentumOptions { lr: number; beta?: number; nesterov?: boolean }
+/** Adam (Kingma & Ba) with bias correction. */
+export interface AdamOptions { lr: number; beta1?: number; beta2?: number; eps?: number }
+/** GroupRMSprop: one adaptive step shared by all parameters. */
+export interface GroupRmspropOptions { lr: number; beta?: number; eps?: number }
+
+/** A declarative optimizer choice, e.g. `{ type: 'adam', lr: 1e-3 }`, accepted wherever an optimizer is. */
+export type OptimizerSpec =
+  | ({ type: 'gd' } & GdOptions)
+  | ({ type: 'momentum' } & MomentumOptions)
+  | ({ type: 'adam' } & AdamOptions)
+  | ({ type: 'groupRmsprop' } & GroupRmspropOptions)
+
+function checkGrads(params: Params, grads: Params): void {
+  for (const key of Object.keys(params)) {
+    const g = grads[key]
+    if (!g || g.length !== (params[key] as Float64Array).length) {
+      throw new Error(`grads: expected '${key}' with ${(params[key] as Float64Array).length} entries`)
+    }
+  }
+}
+
+function stateFor(state: Map<string, Float64Array>, key: string, n: number): Float64Array {
+  let s = state.get(key)
+  if (!s || s.length !== n) {
+    s = new Float64Array(n)
+    state.set(key, s)
+  }
+  return s
+}
+
+/**
+ * Plain gradient descent: p ← p − lr·g.
+ * @example const opt = gd({ lr: 0.1 }); opt.step(params, grads)
+ */
+export function gd(options: GdOptions): Optimizer {
+  assertKnownOptions('gd', options, ['lr'])
+  assertPositive('lr', options.lr)
+  let t = 0
+  return {
+    name: 'gd',
+    lr: options.lr,
+    get t() { return t },
+    get lastStepSize() { return this.lr },
+    step(params, grads) {
+      checkGrads(params, grads)
+      const lr = this.lr
+      for (const key in params) {
+        const p = params[key] as Float64Array
+        const g = grads[key] as Float64Array
+        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - lr * (g[i] as number)
+      }
+      t++
+    },
+    reset() { t = 0 },
+  }
+}
+
+/**
+ * Momentum (heavy ball): v ← β v + g, p ← p − lr·v; with `nesterov`, p ← p − lr (g + β v).
+ * @example momentum({ lr: 0.01, beta: 0.9 })
+ */
+export function momentum(options: MomentumOptions): Optimizer {
+  assertKnownOptions('momentum', options, ['lr', 'beta', 'nesterov'])
+  assertPositive('lr', options.lr)
+  const beta = options.beta ?? 0.9
+  assertPositive('beta', beta, true)
+  const nesterov = options.nesterov ?? false
+  const vel = new Map<string, Float64Array>()
+  let t = 0
+  return {
+    name: 'momentum',
+    lr: options.lr,
+    get t() { return t },
+    get lastStepSize() { return this.lr },
+    step(params, grads) {
+      checkGrads(params, grads)
+      const lr = this.lr
+      for (const key in params) {
+        const p = params[key] as Float64Array
+        const g = grads[key] as Float64Array
+        const v = stateFor(vel, key, p.length)
+        for (let i = 0; i < p.length; i++) {
+          const vi = beta * (v[i] as number) + (g[i] as number)
+          v[i] = vi
+          p[i] = (p[i] as number) - lr * (nesterov ? (g[i] as number) + beta * vi : vi)
+        }
+      }
+      t++
+    },
+    reset() { vel.clear(); t = 0 },
+  }
+}
+
+/**
+ * Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − lr·m̂/(√v̂ + ε), with bias-corrected m̂, v̂.
+ * @example adam({ lr: 1e-3 })
+ */
+export function adam(options: AdamOptions): Optimizer {
+  assertKnownOptions('adam', options, ['lr', 'beta1', 'beta2', 'eps'])
+  assertPositive('lr', options.lr)
+  const b1 = options.beta1 ?? 0.9
+  const b2 = options.beta2 ?? 0.999
+  const eps = options.eps ?? 1e-8
+  assertPositive('beta1', b1, true)
+  assertPositive('beta2', b2, true)
+  assertPositive('eps', eps, true)
+  const m1 = new Map<string, Float64Array>()
+  const m2 = new Map<string, Float64Array>()
+  let t = 0
+  return {
+    name: 'adam',
+    lr: options.lr,
+    get t() { return t },
+    get lastStepSize() { return this.lr },
+    step(params, grads) {
+      checkGrads(params, grads)
+      t++
+      const c1 = 1 - Math.pow(b1, t)
+      const c2 = 1 - Math.pow(b2, t)
+      const lr = this.lr
+      for (const key in params) {
+        const p = params[key] as Float64Array
+        const g = grads[key] as Float64Array
+        const m = stateFor(m1, key, p.length)
+        const v = stateFor(m2, key, p.length)
+        for (let i = 0; i < p.length; i++) {
+          const gi = g[i] as number
+          const mi = b1 * (m[i] as number) + (1 - b1) * gi
+          const vi = b2 * (v[i] as number) + (1 - b2) * gi * gi
+          m[i] = mi
+          v[i] = vi
+          p[i] = (p[i] as number) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps)
+        }
+      }
+    },
+    reset() { m1.clear(); m2.clear(); t = 0 },
+  }
+}
+
+/**
+ * GroupRMSprop (the optimizer of the factorization papers' code): one adaptive step for all
+ * parameters. s ← β s + (1−β) Σ_params ‖g‖², ŝ = s/(1−βᵗ), p ← p − lr/(√ŝ + ε) · g. β = 0.99.
+ * @example groupRmsprop({ lr: 1e-2 })
+ */
+export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
+  assertKnownOptions('groupRmsprop', options, ['lr', 'beta', 'eps'])
+  assertPositive('lr', options.lr)
+  const beta = options.beta ?? 0.99
+  const eps = options.eps ?? 1e-8
+  assertPositive('beta', beta, true)
+  assertPositive('eps', eps, true)
+  let s = 0
+  let t = 0
+  let last = 0
+  return {
+    name: 'groupRmsprop',
+    lr: options.lr,
+    get t() { return t },
+    get lastStepSize() { return last },
+    step(params, grads) {
+      checkGrads(params, grads)
+      let sq = 0
+      for (const key in params) {
+        const g = grads[key] as Float64Array
+        for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
+      }
+      t++
+      s = beta * s + (1 - beta) * sq
+      const step = this.lr / (Math.sqrt(s / (1 - Math.pow(beta, t))) + eps)
+      last = step
+      for (const key in params) {
+        const p = params[key] as Float64Array
+        const g = grads[key] as Float64Array
+        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - step * (g[i] as number)
+      }
+    },
+    reset() { s = 0; t = 0; last = 0 },
+  }
+}
+
+/**
+ * Build an optimizer from a spec (or pass an optimizer through).
+ * @example createOptimizer({ type: 'adam', lr: 1e-3 })
+ */
+export function createOptimizer(spec: OptimizerSpec | Optimizer): Optimizer {
+  if (spec && typeof (spec as Optimizer).step === 'function') return spec as Optimizer
+  const s = spec as OptimizerSpec
+  const { type, ...rest } = s as OptimizerSpec & Record<string, unknown>
+  switch (type) {
+    case 'gd': return gd(rest as unknown as GdOptions)
+    case 'momentum': return momentum(rest as unknown as MomentumOptions)
+    case 'adam': return adam(rest as unknown as AdamOptions)
+    case 'groupRmsprop': return groupRmsprop(rest as unknown as GroupRmspropOptions)
+    default: throw new Error(`optimizer: expected type 'gd', 'momentum', 'adam' or 'groupRmsprop', got '${String(type)}'`)
+  }
+}
+
+/**
+ * Build the tfjs optimizer with the same option names, for the tfjs track. groupRmsprop has no
+ * tfjs counterpart and throws.
+ * @example const opt = tfOptimizer(tf, { type: 'adam', lr: 1e-3 })
+ */
+export function tfOptimizer(tf: typeof TF, spec: OptimizerSpec): TF.Optimizer {
+  switch (spec.type) {
+    case 'gd': assertPositive('lr', spec.lr); return tf.train.sgd(spec.lr)
+    case 'momentum': assertPositive('lr', spec.lr); return tf.train.momentum(spec.lr, spec.beta ?? 0.9, spec.nesterov ?? false)
+    case 'adam': assertPositive('lr', spec.lr); return tf.train.adam(spec.lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.eps ?? 1e-8)
+    case 'groupRmsprop': throw new Error("optimizer: 'groupRmsprop' exists on the float64 track only")
+    default: throw new Error(`optimizer: unknown type '${String((spec as { type: unknown }).type)}'`)
+  }
+}

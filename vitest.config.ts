@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests run against the TypeScript sources through the '@theoryml/source' export condition.
+export default defineConfig({
+  resolve: { conditions: ['@theoryml/source', 'module', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['@theoryml/source', 'module', 'import', 'default'], externalConditions: ['@theoryml/source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+})
