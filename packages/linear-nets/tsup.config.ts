@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup'
+import { tsupConfig } from '../../tsup.base'
+
+export default defineConfig(tsupConfig())
