@@ -192,7 +192,12 @@ function spectralRadius(A: Matrix): { radius: number; maxReal: number; minReal: 
 
 function kroneckerSolve(M: Matrix, Q: Matrix): Matrix {
   const n = Q.rows
-  const x = mlSolve(M, Matrix.columnVector(Q.to1DArray()))
+  let x: Matrix
+  try {
+    x = mlSolve(M, Matrix.columnVector(Q.to1DArray()))
+  } catch {
+    throw new Error('A: the Lyapunov equation has no unique solution (its Kronecker system is singular)')
+  }
   const X = new Matrix(n, n)
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) X.set(i, j, x.get(i * n + j, 0))
   return X

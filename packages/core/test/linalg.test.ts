@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest'
+import {
+  Matrix, effectiveRank, expm, frobeniusNorm, kron, nuclearNorm, relativeError, singularValues,
+  solveContinuousLyapunov, solveDiscreteLyapunov, svd, symmetricPower,
+} from '../src/index'
+import { fixture } from '../../../tests/fixtures'
+
+interface Fx {
+  svd: { A: number[][]; S: number[] }[]
+  effectiveRank: { A: number[][]; erank: number }[]
+  symmetricPower: { S: number[][]; p: number; P: number[][] }[]
+  expm: { A: number[][]; E: number[][] }[]
+  dlyap: { A: number[][]; Q: number[][]; X: number[][] }[]
+  clyap: { A: number[][]; Q: number[][]; X: number[][] }[]
+}
+const fx = fixture<Fx>('core-linalg.json')
+
+describe('linalg against numpy/scipy fixtures', () => {
+  test('singular values and the reconstruction A = U diag(S) Vᵀ', () => {
+    for (const c of fx.svd) {
+      expect(relativeError(singularValues(c.A), c.S)).toBeLessThan(1e-12)
+      const { U, S, V } = svd(c.A)
+      const rec = U.mmul(Matrix.diag(Array.from(S))).mmul(V.transpose())
+      expect(relativeError(rec, c.A)).toBeLessThan(1e-12)
+      // orthonormal columns
+      expect(relativeError(U.transpose().mmul(U), Matrix.eye(S.length))).toBeLessThan(1e-12)
+    }
+  })
+
+  test('effective rank (Roy–Vetterli), nuclear and Frobenius norms', () => {
+    for (const c of fx.effectiveRank) expect(Math.abs(effectiveRank(c.A) - c.erank)).toBeLessThan(1e-10)
+    expect(effectiveRank([1, 1, 1, 1])).toBeCloseTo(4, 12)
+    expect(effectiveRank([[5, 0], [0, 0]])).toBeCloseTo(1, 12)
+    expect(effectiveRank([0, 0])).toBe(0)
+    expect(nuclearNorm([[3, 0], [0, -4]])).toBeCloseTo(7, 12)
+    expect(frobeniusNorm([[3, 4]])).toBe(5)
+    expect(frobeniusNorm(new Float64Array([1e200, 1e200]))).toBeCloseTo(Math.SQRT2 * 1e200, -186)
+  })
+
+  test('symmetricPower matches scipy fractional_matrix_power', () => {
+    for (const c of fx.symmetricPower) expect(relativeError(symmetricPower(c.S, c.p), c.P)).toBeLessThan(1e-9)
+    const half = symmetricPower([[4, 0], [0, 9]], 0.5)
+    expect(half.to2DArray()).toEqual([[2, 0], [0, 3]])
+  })
+
+  test('expm matches scipy.linalg.expm', () => {
+    for (const c of fx.expm) expect(relativeError(expm(c.A), c.E)).toBeLessThan(1e-10)
+  })
+
+  test('discrete Lyapunov matches scipy and has residual < 1e-10 relative', () => {
+    for (const c of fx.dlyap) {
+      const X = solveDiscreteLyapunov(c.A, c.Q)
+      expect(relativeError(X, c.X)).toBeLessThan(1e-8)
+      const A = new Matrix(c.A)
+      const res = A.mmul(X).mmul(A.transpose()).add(new Matrix(c.Q)).sub(X)
+      expect(frobeniusNorm(res) / frobeniusNorm(X)).toBeLessThan(1e-10)
+    }
+  })
+
+  test('continuous Lyapunov (AX + XAᵀ = Q) matches scipy and has residual < 1e-10 relative', () => {
+    for (const c of fx.clyap) {
+      const X = solveContinuousLyapunov(c.A, c.Q)
+      expect(relativeError(X, c.X)).toBeLessThan(1e-8)
+      const A = new Matrix(c.A)
+      const res = A.mmul(X).add(X.mmul(A.transpose())).sub(new Matrix(c.Q))
+      expect(frobeniusNorm(res) / frobeniusNorm(X)).toBeLessThan(1e-10)
+    }
+  })
+
+  test('kron', () => {
+    expect(kron([[1, 2]], [[1], [2]]).to2DArray()).toEqual([[1, 2], [2, 4]])
+  })
+
+  test('bad input gets named errors', () => {
+    expect(() => svd([[1, 2], [3]])).toThrow(/A: row 1 has 1 entries/)
+    expect(() => svd([[1, Number.NaN]])).toThrow(/A: expected finite entries/)
+    expect(() => symmetricPower([[1, 2], [0, 1]], 0.5)).toThrow(/S: expected a symmetric/)
+    expect(() => symmetricPower([[-1, 0], [0, 1]], 0.5)).toThrow(/positive semidefinite/)
+    expect(() => symmetricPower([[1, 0, 0], [0, 1, 0]], 0.5)).toThrow(/S: expected a square/)
+    expect(() => solveDiscreteLyapunov([[1, 0], [0, 1]], [[1, 0], [0, 1]])).toThrow(/no unique solution/)
+    expect(() => solveDiscreteLyapunov([[0.5]], [[1, 0]])).toThrow(/Q: expected 1 columns/)
+    expect(() => relativeError([1, 2], [1, 2, 3])).toThrow(/estimate/)
+    expect(() => effectiveRank([1, -1])).toThrow(/non-negative/)
+  })
+})
