@@ -21,7 +21,7 @@ describe('initTf', () => {
     const { tf } = await initTf()
     const A = [[1, 2], [3, 4], [5, 6]]
     const x = [0.5, -1]
-    const g = tf.tidy(() => tf.grad((v: ReturnType<typeof tf.tensor1d>) => tf.sum(tf.square(tf.matMul(tf.tensor2d(A), v.reshape([2, 1])))).mul(0.5))(tf.tensor1d(x)).arraySync() as number[])
+    const g = tf.tidy(() => tf.grad((v) => tf.sum(tf.square(tf.matMul(tf.tensor2d(A), v.reshape([2, 1])))).mul(0.5))(tf.tensor1d(x)).arraySync() as number[])
     const Ax = A.map((r) => (r[0] as number) * (x[0] as number) + (r[1] as number) * (x[1] as number))
     const expected = [0, 1].map((j) => A.reduce((s, r, i) => s + (r[j] as number) * (Ax[i] as number), 0))
     g.forEach((v, j) => expect(v).toBeCloseTo(expected[j] as number, 4))

@@ -3,6 +3,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { runExperiment, type Claim, type Experiment } from './experiment'
 import { renderSvg } from './plot'
+import { progressBar } from './progress'
+import { mergeRecords, sweep } from './sweep'
 
 /** Parsed `theoryml repro` arguments. */
 export interface ReproArgs {
@@ -17,7 +19,11 @@ export interface ReproArgs {
 const USAGE = `usage: theoryml <command>
   list                                   list the examples
   repro [names…] [--full] [--seed N] [--out DIR] [--json] [--examples DIR]
-                                         run examples' reproductions, print their claims`
+                                         run examples' reproductions, print their claims
+  sweep <example> [--grid key=v1,v2 …] [--seeds N | --seeds 0,3,7] [--workers N]
+        [--shard I/N] [--out DIR] [--full] [--fresh]
+                                         run an example over a grid × seeds into JSON lines
+  merge <files…> --out FILE              join sweep shards into one JSON-lines file`
 
 /**
  * Parse `repro` arguments; unknown flags and a non-integer seed throw.
@@ -90,7 +96,7 @@ function fmt(v: Claim['measured']): string {
  * exit code 1 when a claim fails. Returns the exit code.
  * @example process.exitCode = await repro(['least-squares'])
  */
-export async function repro(argv: readonly string[], io: { stdout: (s: string) => void; stderr: (s: string) => void } = defaultIo()): Promise<number> {
+export async function repro(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const args = parseReproArgs(argv)
   const all = await listExamples(args.examples)
   const names = args.names.length ? args.names : all
@@ -100,12 +106,14 @@ export async function repro(argv: readonly string[], io: { stdout: (s: string) =
   for (const name of names) {
     const exp = await loadExample(args.examples, name)
     io.stderr(`▶ ${name}${args.full ? ' (full)' : ''}: ${exp.title}\n`)
+    const bar = progressBar({ write: io.stderr, isTTY: io.isTTY ?? false }, name)
     const result = await runExperiment(exp, {
       full: args.full,
       seed: args.seed,
       log: (m) => io.stderr(`  ${m}\n`),
-      progress: (f, label) => io.stderr(`  [${Math.round(f * 100)}%] ${label ?? ''}\n`),
+      progress: (f, label) => bar.update(f, label),
     })
+    bar.done()
     const dir = path.resolve(args.out, name)
     await mkdir(dir, { recursive: true })
     const figures: string[] = []
@@ -134,8 +142,100 @@ export async function repro(argv: readonly string[], io: { stdout: (s: string) =
   return failed === 0 ? 0 : 1
 }
 
-function defaultIo(): { stdout: (s: string) => void; stderr: (s: string) => void } {
-  return { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }
+/** Where the CLI writes (replaceable in tests). */
+export interface CliIo {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  /** Draw progress bars in place (stderr is a terminal). */
+  isTTY?: boolean
+}
+
+function defaultIo(): CliIo {
+  return { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY === true }
+}
+
+function parseValue(v: string): unknown {
+  if (v === 'true') return true
+  if (v === 'false') return false
+  const n = Number(v)
+  return v.trim() !== '' && Number.isFinite(n) ? n : v
+}
+
+/**
+ * Run `theoryml sweep <example> …`; returns the exit code.
+ * @example await sweepCommand(['ssm-poisoning', '--grid', 'initScale=0.01,0.001', '--seeds', '5', '--workers', '2'])
+ */
+export async function sweepCommand(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let name: string | undefined
+  const grid: Record<string, unknown[]> = {}
+  let seeds: number | number[] = 1
+  let workers = 0
+  let shard = { index: 0, count: 1 }
+  let outDir = '.sweep'
+  let full = false
+  let resume = true
+  let examples = 'examples'
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    const value = (): string => {
+      const v = argv[++i]
+      if (v === undefined) throw new Error(`${a}: expected a value`)
+      return v
+    }
+    if (a === '--grid') {
+      const spec = value()
+      const eq = spec.indexOf('=')
+      if (eq <= 0) throw new Error(`--grid: expected key=v1,v2, got '${spec}'`)
+      grid[spec.slice(0, eq)] = spec.slice(eq + 1).split(',').map(parseValue)
+    } else if (a === '--seeds') {
+      const v = value()
+      if (/^\d+$/.test(v)) seeds = Number(v)
+      else if (/^-?\d+(,-?\d+)*$/.test(v)) seeds = v.split(',').map(Number)
+      else throw new Error(`--seeds: expected a count or a list of integers, got '${v}'`)
+    } else if (a === '--workers') {
+      const v = value()
+      if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a non-negative integer, got '${v}'`)
+      workers = Number(v)
+    } else if (a === '--shard') {
+      const m = /^(\d+)\/(\d+)$/.exec(value())
+      if (!m) throw new Error('--shard: expected I/N, e.g. 0/4')
+      shard = { index: Number(m[1]), count: Number(m[2]) }
+    } else if (a === '--out') outDir = value()
+    else if (a === '--examples') examples = value()
+    else if (a === '--full') full = true
+    else if (a === '--fresh') resume = false
+    else if (a.startsWith('--')) throw new Error(`unknown option '${a}'`)
+    else if (name === undefined) name = a
+    else throw new Error(`sweep: one example at a time (got '${name}' and '${a}')`)
+  }
+  if (!name) throw new Error('sweep: name the example to sweep')
+  const file = (await listExamples(examples)).includes(name) ? path.resolve(examples, name, 'run.ts') : undefined
+  if (!file) throw new Error(`unknown example '${name}'`)
+  const result = await sweep({
+    experiment: file, grid, seeds, workers, shard, outDir, full, resume,
+    onPoint: (r, done, total) => io.stderr(`  ${done}/${total} ${JSON.stringify(r.params)} seed ${r.seed}: ${r.claims.filter((c) => c.holds).length}/${r.claims.length} claims hold (${r.seconds.toFixed(1)} s)\n`),
+  })
+  io.stdout(`${result.file}: ${result.ran} points run, ${result.skipped} already there, ${result.records.length} records\n`)
+  return 0
+}
+
+/**
+ * Run `theoryml merge <files…> --out FILE`; returns the exit code.
+ * @example await mergeCommand(['a.shard-0-of-2.jsonl', 'a.shard-1-of-2.jsonl', '--out', 'a.jsonl'])
+ */
+export async function mergeCommand(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const files: string[] = []
+  let out: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    if (a === '--out') out = argv[++i]
+    else if (a.startsWith('--')) throw new Error(`unknown option '${a}'`)
+    else files.push(a)
+  }
+  if (!out) throw new Error('merge: --out FILE is required')
+  const merged = mergeRecords(files, out)
+  io.stdout(`${out}: ${merged.length} records from ${files.length} files\n`)
+  return 0
 }
 
 /**
@@ -152,6 +252,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'repro':
         return await repro(rest)
+      case 'sweep':
+        return await sweepCommand(rest)
+      case 'merge':
+        return await mergeCommand(rest)
       case undefined:
       case '--help':
       case 'help':

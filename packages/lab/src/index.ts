@@ -21,4 +21,6 @@ export {
   type RunOptions,
 } from './experiment'
 export { figureSpec, renderSvg } from './plot'
-export { listExamples, loadExample, main, parseReproArgs, repro, type ReproArgs } from './cli'
+export { listExamples, loadExample, main, mergeCommand, parseReproArgs, repro, sweepCommand, type CliIo, type ReproArgs } from './cli'
+export { progressBar, type ProgressReporter } from './progress'
+export { gridPoints, mergeRecords, pointKey, readRecords, runPoint, sweep, type SweepOptions, type SweepRecord, type SweepResult } from './sweep'

@@ -1,0 +1,170 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { assertInteger, assertKnownOptions } from '@theoryml/core'
+import { runExperiment, type Claim, type Experiment } from './experiment'
+
+/** One finished point of a sweep, as stored (one JSON line each). */
+export interface SweepRecord {
+  key: string
+  experiment: string
+  params: Record<string, unknown>
+  seed: number
+  metrics: Record<string, unknown>
+  claims: Claim[]
+  seconds: number
+}
+
+/** Options of {@link sweep}. */
+export interface SweepOptions {
+  /** Path to an experiment module (default export from defineExperiment); required with workers > 0. */
+  experiment: string | Experiment<object>
+  /** Config values to sweep: every combination is a point. */
+  grid?: Record<string, readonly unknown[]>
+  /** Seeds per point: a list, or a count n meaning 0 … n−1 (default 1). */
+  seeds?: readonly number[] | number
+  /** Worker threads (piscina); 0 runs in this thread (default: 0). */
+  workers?: number
+  /** Run only the points with index ≡ shard.index (mod shard.count), for job arrays. */
+  shard?: { index: number; count: number }
+  /** Folder of the JSON-lines file (default '.sweep'). */
+  outDir?: string
+  /** Skip points already in the file (default true). */
+  resume?: boolean
+  /** Run the full config instead of the quick one. */
+  full?: boolean
+  /** Called after each finished point. */
+  onPoint?: (record: SweepRecord, done: number, total: number) => void
+}
+
+/** What {@link sweep} returns. */
+export interface SweepResult {
+  file: string
+  records: SweepRecord[]
+  ran: number
+  skipped: number
+}
+
+/**
+ * All combinations of a grid, in a fixed order (keys sorted, values in the given order).
+ * @example gridPoints({ a: [1, 2], b: ['x'] }) // [{ a: 1, b: 'x' }, { a: 2, b: 'x' }]
+ */
+export function gridPoints(grid: Record<string, readonly unknown[]>): Array<Record<string, unknown>> {
+  const keys = Object.keys(grid).sort()
+  let points: Array<Record<string, unknown>> = [{}]
+  for (const k of keys) {
+    const values = grid[k]
+    if (!Array.isArray(values) || values.length === 0) throw new Error(`grid.${k}: expected a non-empty array of values`)
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [k]: v })))
+  }
+  return points
+}
+
+/** The identity of a point: its parameters (sorted keys) and seed. */
+export function pointKey(params: Record<string, unknown>, seed: number): string {
+  const sorted = Object.fromEntries(Object.keys(params).sort().map((k) => [k, params[k]]))
+  return JSON.stringify({ params: sorted, seed })
+}
+
+/**
+ * Read a JSON-lines results file, skipping a torn last line (a sweep killed mid-write).
+ * @example readRecords('.sweep/ssm-poisoning.jsonl').length
+ */
+export function readRecords(file: string): SweepRecord[] {
+  if (!existsSync(file)) return []
+  const out: SweepRecord[] = []
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue
+    try {
+      out.push(JSON.parse(line) as SweepRecord)
+    } catch {
+      // an incomplete line from an interrupted run: that point is redone
+    }
+  }
+  return out
+}
+
+async function loadExperiment(spec: string | Experiment<object>): Promise<Experiment<object>> {
+  if (typeof spec !== 'string') return spec
+  const mod = (await import(pathToFileURL(path.resolve(spec)).href)) as { default?: Experiment<object> }
+  if (!mod.default || typeof mod.default.run !== 'function') throw new Error(`experiment: ${spec} has no default export from defineExperiment`)
+  return mod.default
+}
+
+/** Run one point (also the body of a worker task). */
+export async function runPoint(spec: string | Experiment<object>, params: Record<string, unknown>, seed: number, full: boolean): Promise<SweepRecord> {
+  const exp = await loadExperiment(spec)
+  const r = await runExperiment(exp, { seed, full, config: params })
+  return { key: pointKey(params, seed), experiment: exp.name, params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
+}
+
+/**
+ * Run an experiment over a grid × seeds, in parallel on worker threads (piscina), appending each
+ * finished point to `<outDir>/<name>[.shard-i-of-n].jsonl` as one JSON line (a single append, so
+ * a killed sweep leaves whole lines). Run again, it redoes only the missing points; `shard` splits
+ * the points into disjoint parts for job arrays, joined later by {@link mergeRecords}.
+ * @example await sweep({ experiment: 'examples/ssm-poisoning/run.ts', grid: { initScale: [1e-2, 1e-3] }, seeds: 5, workers: 2 })
+ */
+export async function sweep(options: SweepOptions): Promise<SweepResult> {
+  assertKnownOptions('sweep', options, ['experiment', 'grid', 'seeds', 'workers', 'shard', 'outDir', 'resume', 'full', 'onPoint'])
+  const exp = await loadExperiment(options.experiment)
+  const seeds = typeof options.seeds === 'number' || options.seeds === undefined
+    ? Array.from({ length: options.seeds ?? 1 }, (_, i) => i)
+    : [...options.seeds]
+  seeds.forEach((s, i) => assertInteger(`seeds[${i}]`, s))
+  const workers = options.workers ?? 0
+  assertInteger('workers', workers, { min: 0 })
+  if (workers > 0 && typeof options.experiment !== 'string') throw new Error('experiment: worker threads need the path of the experiment module')
+  const shard = options.shard ?? { index: 0, count: 1 }
+  assertInteger('shard.count', shard.count, { min: 1 })
+  assertInteger('shard.index', shard.index, { min: 0, max: shard.count - 1 })
+  const points = gridPoints(options.grid ?? {}).flatMap((params) => seeds.map((seed) => ({ params, seed })))
+  const mine = points.filter((_, i) => i % shard.count === shard.index)
+  const outDir = options.outDir ?? '.sweep'
+  mkdirSync(outDir, { recursive: true })
+  const file = path.join(outDir, `${exp.name}${shard.count > 1 ? `.shard-${shard.index}-of-${shard.count}` : ''}.jsonl`)
+  const existing = options.resume === false ? [] : readRecords(file)
+  // Rewrite the valid records: drops a torn last line so the next append starts on a fresh line.
+  writeFileSync(file, existing.map((r) => JSON.stringify(r) + '\n').join(''))
+  const done = new Set(existing.map((r) => r.key))
+  const todo = mine.filter((p) => !done.has(pointKey(p.params, p.seed)))
+  const records = [...existing]
+  let finished = 0
+  const save = (rec: SweepRecord): void => {
+    appendFileSync(file, JSON.stringify(rec) + '\n')
+    records.push(rec)
+    options.onPoint?.(rec, ++finished, todo.length)
+  }
+  if (workers === 0) {
+    for (const p of todo) save(await runPoint(exp, p.params, p.seed, options.full ?? false))
+  } else {
+    const { Piscina } = await import('piscina')
+    const self = import.meta.url
+    const workerFile = new URL(self.endsWith('.ts') ? './sweep-worker.ts' : './sweep-worker.js', self)
+    const pool = new Piscina({ filename: workerFile.href, maxThreads: workers, minThreads: Math.min(workers, todo.length || 1), execArgv: process.execArgv })
+    try {
+      const spec = path.resolve(options.experiment as string)
+      await Promise.all(todo.map(async (p) => save((await pool.run({ spec, params: p.params, seed: p.seed, full: options.full ?? false })) as SweepRecord)))
+    } finally {
+      await pool.destroy()
+    }
+  }
+  return { file, records, ran: todo.length, skipped: mine.length - todo.length }
+}
+
+/**
+ * Join sweep files (e.g. the shards of a job array) into one, keeping one record per point.
+ * @example mergeRecords(['a.shard-0-of-2.jsonl', 'a.shard-1-of-2.jsonl'], 'a.jsonl')
+ */
+export function mergeRecords(files: readonly string[], outFile: string): SweepRecord[] {
+  if (files.length === 0) throw new Error('files: expected at least one JSON-lines file')
+  const byKey = new Map<string, SweepRecord>()
+  for (const f of files) {
+    if (!existsSync(f)) throw new Error(`files: ${f} does not exist`)
+    for (const r of readRecords(f)) byKey.set(`${r.experiment}|${r.key}`, r)
+  }
+  const merged = [...byKey.values()]
+  mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true })
+  writeFileSync(outFile, merged.map((r) => JSON.stringify(r)).join('\n') + (merged.length ? '\n' : ''))
+  return merged
+}
