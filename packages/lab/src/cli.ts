@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile, access } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { runExperiment, type Claim, type Experiment } from './experiment'
+import { runExperiment, type AnyExperiment, type Claim } from './experiment'
 import { renderSvg } from './plot'
 import { progressBar } from './progress'
 import { mergeRecords, sweep } from './sweep'
@@ -78,10 +78,10 @@ async function exampleFile(dir: string, name: string): Promise<string | undefine
  * Load an example's experiment (the default export of `examples/<name>/run.ts`).
  * @example const exp = await loadExample('examples', 'least-squares')
  */
-export async function loadExample(dir: string, name: string): Promise<Experiment<object>> {
+export async function loadExample(dir: string, name: string): Promise<AnyExperiment> {
   const file = await exampleFile(dir, name)
   if (!file) throw new Error(`example '${name}' not found in ${dir} (expected ${dir}/${name}/run.ts)`)
-  const mod = (await import(pathToFileURL(file).href)) as { default?: Experiment<object> }
+  const mod = (await import(pathToFileURL(file).href)) as { default?: AnyExperiment }
   if (!mod.default || typeof mod.default.run !== 'function') throw new Error(`${file}: expected a default export made by defineExperiment`)
   return mod.default
 }

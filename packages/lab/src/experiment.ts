@@ -84,6 +84,9 @@ export interface Experiment<C extends object = Record<string, unknown>> {
   run: (config: C, ctx: ExperimentContext) => ExperimentResult | Promise<ExperimentResult>
 }
 
+/** An experiment of any config type (what sweeps and the CLI accept). */
+export type AnyExperiment = Experiment<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** What {@link defineExperiment} takes; `defaults`, `quick` and `full` may be omitted. */
 export interface ExperimentDefinition<C extends object> {
   name: string

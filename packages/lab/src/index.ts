@@ -8,6 +8,7 @@ export {
   defineExperiment,
   resolveConfig,
   runExperiment,
+  type AnyExperiment,
   type Axis,
   type Claim,
   type Experiment,

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { assertInteger, assertKnownOptions } from '@theoryml/core'
-import { runExperiment, type Claim, type Experiment } from './experiment'
+import { runExperiment, type AnyExperiment, type Claim } from './experiment'
 
 /** One finished point of a sweep, as stored (one JSON line each). */
 export interface SweepRecord {
@@ -18,7 +18,7 @@ export interface SweepRecord {
 /** Options of {@link sweep}. */
 export interface SweepOptions {
   /** Path to an experiment module (default export from defineExperiment); required with workers > 0. */
-  experiment: string | Experiment<object>
+  experiment: string | AnyExperiment
   /** Config values to sweep: every combination is a point. */
   grid?: Record<string, readonly unknown[]>
   /** Seeds per point: a list, or a count n meaning 0 … n−1 (default 1). */
@@ -84,15 +84,15 @@ export function readRecords(file: string): SweepRecord[] {
   return out
 }
 
-async function loadExperiment(spec: string | Experiment<object>): Promise<Experiment<object>> {
+async function loadExperiment(spec: string | AnyExperiment): Promise<AnyExperiment> {
   if (typeof spec !== 'string') return spec
-  const mod = (await import(pathToFileURL(path.resolve(spec)).href)) as { default?: Experiment<object> }
+  const mod = (await import(pathToFileURL(path.resolve(spec)).href)) as { default?: AnyExperiment }
   if (!mod.default || typeof mod.default.run !== 'function') throw new Error(`experiment: ${spec} has no default export from defineExperiment`)
   return mod.default
 }
 
 /** Run one point (also the body of a worker task). */
-export async function runPoint(spec: string | Experiment<object>, params: Record<string, unknown>, seed: number, full: boolean): Promise<SweepRecord> {
+export async function runPoint(spec: string | AnyExperiment, params: Record<string, unknown>, seed: number, full: boolean): Promise<SweepRecord> {
   const exp = await loadExperiment(spec)
   const r = await runExperiment(exp, { seed, full, config: params })
   return { key: pointKey(params, seed), experiment: exp.name, params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
