@@ -61,10 +61,9 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
   if (current && (want === 'auto' || want === currentBackend)) return current
   const setup = (async (): Promise<TfContext> => {
     const tf = await import('@tensorflow/tfjs-core')
-    // The plain tfjs-core entry registers neither the gradients nor the chained tensor methods
-    // (t.reshape(…)); the union package does both, so do the same here.
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js')
-    await import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js')
+    // Gradients and chained tensor methods (t.reshape(…)), which plain tfjs-core does not register;
+    // bundled from tfjs-core at install time (scripts/bundle-tfjs-extras.mjs).
+    await import('./generated/tfjs-core-extras.js')
     await import('@tensorflow/tfjs-backend-cpu')
     silenceNodeBanner(tf)
     const warn = options.warn ?? true

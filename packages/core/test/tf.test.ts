@@ -21,7 +21,7 @@ describe('initTf', () => {
     const { tf } = await initTf()
     const A = [[1, 2], [3, 4], [5, 6]]
     const x = [0.5, -1]
-    const g = tf.tidy(() => tf.grad((v) => tf.sum(tf.square(tf.matMul(tf.tensor2d(A), v.reshape([2, 1])))).mul(0.5))(tf.tensor1d(x)).arraySync() as number[])
+    const g = tf.tidy(() => tf.grad((v) => tf.mul(tf.sum(tf.square(tf.matMul(tf.tensor2d(A), tf.reshape(v, [2, 1])))), 0.5))(tf.tensor1d(x)).arraySync() as number[])
     const Ax = A.map((r) => (r[0] as number) * (x[0] as number) + (r[1] as number) * (x[1] as number))
     const expected = [0, 1].map((j) => A.reduce((s, r, i) => s + (r[j] as number) * (Ax[i] as number), 0))
     g.forEach((v, j) => expect(v).toBeCloseTo(expected[j] as number, 4))
@@ -30,5 +30,18 @@ describe('initTf', () => {
   test('bad options get named errors', async () => {
     await expect(initTf({ backend: 'gpu' as never })).rejects.toThrow(/backend: expected/)
     await expect(initTf({ backnd: 'cpu' } as never)).rejects.toThrow(/unknown option 'backnd'/)
+  })
+})
+
+describe('tfjs-core extras registered by initTf', () => {
+  test('tensors get the chained methods and ops their gradients in plain tfjs-core', async () => {
+    const { tf } = await initTf()
+    // Chained methods exist at run time (untyped here: plain tfjs-core's types do not declare them).
+    const chained = tf.tensor1d([1, 2, 3, 4]) as unknown as { reshape(s: number[]): { sum(a: number): { arraySync(): number[] } } }
+    const out = tf.tidy(() => chained.reshape([2, 2]).sum(1).arraySync())
+    expect(out).toEqual([3, 7])
+    // gradients of ops the plain tfjs-core bundle has no gradient for (neg, softmax, relu, mean)
+    const g = tf.tidy(() => tf.grad((x) => tf.neg(tf.mean(tf.relu(tf.softmax(x)))))(tf.tensor1d([1, 2, 3])).arraySync() as number[])
+    expect(g.every(Number.isFinite)).toBe(true)
   })
 })
