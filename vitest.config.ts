@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two workers on the 2-core CI machine: tfjs (wasm) and the float64 loops are single-threaded.
+    maxWorkers: 2,
   },
 })
