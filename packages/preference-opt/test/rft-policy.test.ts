@@ -53,7 +53,7 @@ describe('autoregressive softmax policy', () => {
     const eg = expectedPolicyGradient(m, [x], reward)
     const r = tf.tensor1d([0, 1, 0, 0])
     const W = tf.tensor2d(Float32Array.from(m.W), [4, 3])
-    const g = tf.tidy(() => tf.grad((w: typeof W) => tf.sum(tf.mul(tf.softmax(tf.reshape(tf.matMul(w, tf.tensor2d([x]), false, true), [4])), r)))(W).dataSync())
+    const g = tf.tidy(() => tf.grad((w) => tf.sum(tf.mul(tf.softmax(tf.reshape(tf.matMul(w, tf.tensor2d([x]), false, true), [4])), r)))(W).dataSync())
     for (let k = 0; k < 12; k++) expect(g[k]).toBeCloseTo(eg.gradient.W[k] as number, 5)
     tf.dispose([r, W])
   })
