@@ -1,0 +1,97 @@
+import type * as TF from '@tensorflow/tfjs-core'
+import { createRng } from '@theoryml/core'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { isSameClassSequences, localityRegularizer, locallyConnected, trainLocallyConnected, type SequenceModel } from '../src/index'
+import { initTf } from '@theoryml/core'
+
+let tf: typeof TF
+beforeAll(async () => {
+  tf = (await initTf()).tf
+})
+
+describe('locallyConnected', () => {
+  test('shapes, locality of the first layer, and bad input', () => {
+    const model = locallyConnected(tf, { length: 8, channels: 3, hidden: 5, rng: 1 })
+    expect(model.layers.map((l) => l.weight.shape)).toEqual([[4, 6, 5], [2, 10, 5], [1, 10, 5]])
+    const shared = locallyConnected(tf, { length: 9, channels: 2, kernel: 3, shared: true })
+    expect(shared.layers.map((l) => l.weight.shape)).toEqual([[6, 16], [48, 16]])
+    const out = tf.tidy(() => model.predict(tf.ones([7, 8, 3])).shape)
+    expect(out).toEqual([7, 1])
+    // the output depends on every position: changing position 7 changes f
+    const diff = tf.tidy(() => {
+      const x = tf.randomNormal([1, 8, 3], 0, 1, 'float32', 3)
+      const y = tf.add(x, tf.reshape(tf.oneHot(tf.tensor1d([7], 'int32'), 8), [1, 8, 1]))
+      return tf.abs(tf.sub(model.predict(x), model.predict(y))).dataSync()[0]!
+    })
+    expect(diff).toBeGreaterThan(0)
+    expect(() => locallyConnected(tf, { length: 6, channels: 1 })).toThrow(/length: expected a power of kernel 2/)
+    expect(() => tf.tidy(() => model.predict(tf.ones([2, 4, 3])))).toThrow(/x: expected shape \[batch, 8, 3\]/)
+    model.dispose()
+    shared.dispose()
+  })
+
+  test('training reduces the loss and does not leak tensors (with the regularizer too)', () => {
+    const task = isSameClassSequences({ length: 8, channels: 2, segment: 1, gap: 0, train: 128, test: 8, noise: 0.1, background: 0.1, rng: 2 })
+    for (const regularizer of [undefined, { lambda: 0.5, patch: task.patch, swap: task.swap }] as const) {
+      const model = locallyConnected(tf, { length: 8, channels: 2, hidden: 8, rng: 3 })
+      const before = tf.memory().numTensors
+      const { history } = trainLocallyConnected(model, { x: task.train.x, y: task.train.y, steps: 60, batchSize: 32, every: 10, rng: 4, ...(regularizer ? { regularizer } : {}) })
+      expect(tf.memory().numTensors).toBe(before)
+      expect(history.loss.every(Number.isFinite)).toBe(true)
+      expect(history.loss[history.loss.length - 1]!).toBeLessThan(history.loss[0]!)
+      if (regularizer) expect(history.regularizer[0]!).toBeGreaterThan(0)
+      model.dispose()
+    }
+    const model = locallyConnected(tf, { length: 8, channels: 2 })
+    expect(() => trainLocallyConnected(model, { x: new Float32Array(10), y: [0] })).toThrow(/x: expected/)
+    expect(() => trainLocallyConnected(model, { x: new Float32Array(16), y: [2] })).toThrow(/y: expected labels 0 or 1/)
+    model.dispose()
+  })
+})
+
+describe('localityRegularizer', () => {
+  // f(x) = (a·x_P)(b·x_Q) + (c·x_P)(d·x_Q): ∇_P f = a (b·x_Q) + c (d·x_Q), computed by hand
+  const L = 6
+  const C = 2
+  const rng = createRng(5)
+  const vec = (): number[] => Array.from({ length: 2 * C }, () => rng.normal())
+  const [a, b, c, d] = [vec(), vec(), vec(), vec()]
+  const P: [number, number] = [0, 2]
+  const Q: [number, number] = [4, 6]
+  const modelOf = (t: typeof TF): SequenceModel => ({
+    tf: t,
+    predict: (x) => {
+      const xp = t.reshape(t.slice(x, [0, P[0], 0], [-1, 2, C]), [-1, 2 * C])
+      const xq = t.reshape(t.slice(x, [0, Q[0], 0], [-1, 2, C]), [-1, 2 * C])
+      const dot = (u: TF.Tensor, w: number[]): TF.Tensor => t.matMul(u as TF.Tensor2D, t.tensor2d(w, [2 * C, 1]))
+      return t.add(t.mul(dot(xp, a), dot(xq, b)), t.mul(dot(xp, c), dot(xq, d)))
+    },
+  })
+
+  test('equals λ · mean |cos| of the hand-computed patch gradients', () => {
+    const B = 5
+    const xs = Array.from({ length: B * L * C }, () => rng.normal())
+    const perm = [3, 0, 4, 1, 2]
+    const value = tf.tidy(() => localityRegularizer(modelOf(tf), tf.tensor3d(xs, [B, L, C]), { patch: P, swap: Q, permutation: perm, lambda: 2, eps: 1e-12 }).dataSync()[0]!)
+    const xq = (i: number): number[] => xs.slice(i * L * C + Q[0] * C, i * L * C + Q[1] * C)
+    const dotv = (u: number[], w: number[]): number => u.reduce((s, ui, k) => s + ui * w[k]!, 0)
+    const grad = (q: number[]): number[] => a.map((ak, k) => ak * dotv(b, q) + c[k]! * dotv(d, q))
+    let sum = 0
+    for (let i = 0; i < B; i++) {
+      const g = grad(xq(i))
+      const h = grad(xq(perm[i]!))
+      sum += Math.abs(dotv(g, h)) / Math.sqrt(dotv(g, g) * dotv(h, h))
+    }
+    expect(value).toBeCloseTo((2 * sum) / B, 4)
+  })
+
+  test('is 1 for a model without P–Q interaction, and checks its arguments', () => {
+    const additive: SequenceModel = { tf, predict: (x) => tf.sum(tf.square(x), [1, 2]) }
+    const x = tf.randomNormal([4, L, C], 0, 1, 'float32', 6)
+    expect(tf.tidy(() => localityRegularizer(additive, x, { patch: P, swap: Q }).dataSync()[0]!)).toBeCloseTo(1, 5)
+    expect(() => localityRegularizer(additive, x, { patch: [0, 3], swap: [2, 4] })).toThrow(/swap: patch Q \[2, 4\) overlaps/)
+    expect(() => localityRegularizer(additive, x, { patch: [0, 9], swap: [4, 5] })).toThrow(/patch\[1\]/)
+    expect(() => localityRegularizer(additive, x, { patch: P, swap: Q, permutation: [0] })).toThrow(/permutation/)
+    x.dispose()
+  })
+})
