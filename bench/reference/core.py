@@ -6,16 +6,11 @@ import time
 import numpy as np
 import scipy.linalg as sl
 import torch
+from timing import median_seconds
 
 
 def timeit(fn, repeat=5):
-    fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+    return median_seconds(fn, repeat)
 
 
 rng = np.random.default_rng(0)

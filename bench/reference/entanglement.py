@@ -17,6 +17,7 @@ import time
 import networkx as nx
 import numpy as np
 import scipy.linalg
+from timing import median_seconds
 
 THETA = 0.085
 
@@ -109,14 +110,7 @@ def rearrange(X):
     return order(list(range(X.shape[1])))
 
 
-def timeit(fn, repeat):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
+timeit = median_seconds
 
 
 def main():

@@ -11,6 +11,7 @@ import statistics
 import time
 
 import torch
+from timing import median_seconds
 
 torch.manual_seed(0)
 DT = torch.float64
@@ -47,13 +48,7 @@ def complete(rows, cols, vals, init, steps=1000, lr=1e-3, beta=0.99, eps=1e-8):
 
 
 def timed(fn, repeat=5):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return median_seconds(fn, repeat)
 
 
 if __name__ == "__main__":

@@ -6,18 +6,13 @@ import time
 
 import numpy as np
 import torch
+from timing import median_seconds
 
 torch.set_default_dtype(torch.float64)
 
 
 def timeit(fn, repeat=5):
-    fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+    return median_seconds(fn, repeat)
 
 
 def ufm_step(V, d, n, L, seed=0):

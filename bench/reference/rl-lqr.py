@@ -12,18 +12,12 @@ import time
 import numpy as np
 import scipy.linalg as sl
 import torch
+from timing import median_seconds
 
 torch.set_num_threads(1)
 
 
-def median_time(fn, repeat):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+median_time = median_seconds
 
 
 def policy_gradient(steps):

@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import torch
+from timing import median_seconds
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
@@ -66,13 +67,7 @@ def train_gd(lr=0.01):
 
 
 def timeit(fn, repeat=3):
-    fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+    return median_seconds(fn, repeat)
 
 
 print(json.dumps({
