@@ -18,6 +18,7 @@ export interface RegularizationConfig {
   train: number
   test: number
   hidden: number
+  activation: 'relu' | 'tanh' | 'softplus'
   steps: number
   batchSize: number
   lr: number
@@ -51,7 +52,7 @@ export async function regularization(config: RegularizationConfig, rng: Rng, pro
     const seedRng = rng.fork(`seed${s}`)
     const task = isSameClassSequences({ length: config.length, channels: config.channels, segment: config.segment, gap, classes: config.classes, noise: config.noise, train: config.train, test: config.test, rng: seedRng.fork('task') })
     for (const lambda of [0, config.lambda]) {
-      const model = locallyConnected(tf, { length: config.length, channels: config.channels, hidden: config.hidden, rng: seedRng.fork('init') })
+      const model = locallyConnected(tf, { length: config.length, channels: config.channels, hidden: config.hidden, activation: config.activation, rng: seedRng.fork('init') })
       const { history } = trainLocallyConnected(model, {
         x: task.train.x,
         y: task.train.y,

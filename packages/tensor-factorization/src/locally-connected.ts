@@ -148,8 +148,18 @@ export interface TrainLocallyConnectedOptions {
   batchSize?: number
   /** The tfjs optimizer spec (default { type: 'adam', lr: 3e-3 }). */
   optimizer?: OptimizerSpec
-  /** Add localityRegularizer (with its λ, default 1) to the loss; omit (or λ = 0) for none. */
+  /**
+   * Add localityRegularizer (with its λ, default 1) to the loss; omit (or λ = 0) for none. Sample i
+   * takes patch Q of sample i+1 of the (randomly drawn) minibatch, as in the paper's code, unless
+   * `permutation` is given.
+   */
   regularizer?: LocalityRegularizerOptions
+  /**
+   * Each step, let patches P and Q trade roles with probability 1/2 (default true): the paper's code
+   * draws P at random from the two preset patches and takes the other as Q, so both directions are
+   * regularized. false: P = `regularizer.patch` always.
+   */
+  swapRoles?: boolean
   /** Record every `every` steps (default steps/50). */
   every?: number
   /** Seed or stream of the minibatch order (default 0). */
@@ -158,12 +168,13 @@ export interface TrainLocallyConnectedOptions {
 
 /**
  * Train on binary labels with the logistic loss mean log(1 + e^{−(2y−1)·f(x)}), plus
- * localityRegularizer (λ·mean |cos|) when `regularizer` is given; minibatches drawn by the seeded RNG, every
- * step inside tf.tidy. Returns the recorded training loss and regularizer value.
+ * localityRegularizer (λ·mean |cos|) when `regularizer` is given, as in the paper's code (P and Q
+ * trade roles at random, x′_i takes patch Q of the next sample in the minibatch); minibatches drawn
+ * by the seeded RNG, every step inside tf.tidy. Returns the recorded training loss and regularizer value.
  * @example const { history } = trainLocallyConnected(model, { x, y, steps: 300, regularizer: { lambda: 1, patch: [0, 2], swap: [14, 16] } })
  */
 export function trainLocallyConnected(model: LocallyConnectedModel, options: TrainLocallyConnectedOptions): { history: { step: number[]; loss: number[]; regularizer: number[] } } {
-  assertKnownOptions('trainLocallyConnected', options, ['x', 'y', 'steps', 'batchSize', 'optimizer', 'regularizer', 'every', 'rng'])
+  assertKnownOptions('trainLocallyConnected', options, ['x', 'y', 'steps', 'batchSize', 'optimizer', 'regularizer', 'swapRoles', 'every', 'rng'])
   const tf = model.tf
   const per = model.length * model.channels
   const n = options.y.length
@@ -176,7 +187,10 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
   const every = options.every ?? Math.max(1, Math.floor(steps / 50))
   const lambda = options.regularizer === undefined ? 0 : options.regularizer.lambda ?? 1
   assertPositive('regularizer.lambda', lambda, true)
+  const swapRoles = options.swapRoles ?? true
   const rng = resolveRng(options.rng ?? 0)
+  // a separate stream for the roles, so that λ = 0 and λ > 0 runs see the same minibatches
+  const roleRng = rng.fork('roles')
   const opt = tfOptimizer(tf, options.optimizer ?? { type: 'adam', lr: 3e-3 })
   const xb = new Float32Array(batch * per)
   const yb = new Float32Array(batch)
@@ -194,7 +208,7 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
       yb[b] = options.y[i] as number
     }
     const record = step % every === 0 || step === steps - 1
-    const swapPerm = lambda > 0 ? rng.permutation(batch) : null
+    const flip = lambda > 0 && swapRoles && roleRng.uniform() < 0.5
     let lossT: TF.Scalar | null = null
     let regT: TF.Scalar | null = null
     tf.tidy(() => {
@@ -204,8 +218,9 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
         const f = tf.reshape(tf.slice(model.predict(x), [0, 0], [batch, 1]), [batch])
         const loss = tf.mean(tf.softplus(tf.neg(tf.mul(sign, f)))) as TF.Scalar
         if (record) lossT = tf.keep(loss)
-        if (lambda > 0 && options.regularizer && swapPerm) {
-          const reg = localityRegularizer(model, x, { ...options.regularizer, permutation: swapPerm })
+        if (lambda > 0 && options.regularizer) {
+          const { patch, swap } = options.regularizer
+          const reg = localityRegularizer(model, x, { ...options.regularizer, patch: flip ? swap : patch, swap: flip ? patch : swap })
           if (record) regT = tf.keep(reg)
           return tf.add(loss, reg) as TF.Scalar
         }

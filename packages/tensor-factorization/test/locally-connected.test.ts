@@ -44,8 +44,29 @@ describe('locallyConnected', () => {
     }
     const model = locallyConnected(tf, { length: 8, channels: 2 })
     expect(() => trainLocallyConnected(model, { x: new Float32Array(10), y: [0] })).toThrow(/x: expected/)
+    expect(() => trainLocallyConnected(model, { x: new Float32Array(16), y: [0], swaproles: true } as never)).toThrow(/swaproles/)
     expect(() => trainLocallyConnected(model, { x: new Float32Array(16), y: [2] })).toThrow(/y: expected labels 0 or 1/)
     model.dispose()
+  })
+})
+
+describe('trainLocallyConnected with the regularizer (the protocol of the paper code)', () => {
+  test('P and Q trade roles at random unless swapRoles is false; λ = 0 runs ignore it', () => {
+    const task = isSameClassSequences({ length: 8, channels: 2, segment: 1, gap: 6, train: 64, test: 8, rng: 6 })
+    const run = (lambda: number, swapRoles?: boolean): number[] => {
+      const model = locallyConnected(tf, { length: 8, channels: 2, hidden: 4, activation: 'tanh', rng: 7 })
+      const { history } = trainLocallyConnected(model, { x: task.train.x, y: task.train.y, steps: 12, batchSize: 16, every: 1, rng: 8, regularizer: { lambda, patch: task.patch, swap: task.swap }, ...(swapRoles === undefined ? {} : { swapRoles }) })
+      model.dispose()
+      return history.regularizer
+    }
+    const fixed = run(0.5, false)
+    const swapped = run(0.5)
+    expect(fixed.every((r) => r > 0 && r <= 0.5 + 1e-6)).toBe(true)
+    expect(swapped.every((r) => r > 0 && r <= 0.5 + 1e-6)).toBe(true)
+    // both runs start from the same weights and minibatch; they differ once a step uses P = Q's patch
+    expect(swapped.some((r, i) => Math.abs(r - fixed[i]!) > 1e-6)).toBe(true)
+    // λ = 0: no regularizer, and the minibatch stream is the same whatever swapRoles says
+    expect(run(0, true)).toEqual(run(0, false))
   })
 })
 
