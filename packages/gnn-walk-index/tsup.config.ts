@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup'
 import { tsupConfig } from '../../tsup.base'
 
-export default defineConfig(tsupConfig())
+// Two entries: the browser-safe main entry and the Node-only data loader (`/node`, uses node:fs).
+export default defineConfig(tsupConfig({ index: 'src/index.ts', node: 'src/node.ts' }))

@@ -1,0 +1,22 @@
+/**
+ * @theoryml/gnn-walk-index against bench/reference/gnn-walk-index.py (numpy, the paper's algorithms
+ * as written): the full 1-WIS removal order of Cora, and 2-WIS (ℓ = 2) in chunks of 100 edges.
+ */
+import path from 'node:path'
+import { oneWis, wis, type Graph } from '@theoryml/gnn-walk-index'
+import { loadLinqs } from '@theoryml/gnn-walk-index/node'
+import { defineBench } from './harness'
+
+const coraDir = process.env.THEORYML_CORA_DIR ?? path.resolve(process.cwd(), '../shared/data/cora')
+let cached: Graph | null = null
+const cora = (): Graph => (cached ??= loadLinqs(coraDir).graph)
+
+export default defineBench({
+  name: 'gnn-walk-index',
+  reference: 'gnn-walk-index.py',
+  workloads: [
+    { name: 'oneWis full order (Cora, 5278 edges)', setup: cora, run: (g: Graph) => oneWis(g), repeat: 5 },
+    { name: 'wis length 2, chunk 100 (Cora, first 300 edges)', setup: cora, run: (g: Graph) => wis(g, { length: 2, chunkSize: 100, removeCount: 300 }), repeat: 3 },
+    { name: 'wis length 2, chunk 100 (Cora, full order)', setup: cora, run: (g: Graph) => wis(g, { length: 2, chunkSize: 100 }), repeat: 3 },
+  ],
+})

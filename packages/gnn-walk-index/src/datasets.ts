@@ -1,0 +1,165 @@
+import { assertInteger, assertKnownOptions, Matrix, resolveRng, type Rng } from '@theoryml/core'
+import UndirectedGraph from 'graphology'
+import karate from 'graphology-generators/social/karate-club.js'
+import { Graph } from './graph'
+
+/** A node-classification data set: graph, node features, integer labels and class names. */
+export interface NodeDataset {
+  graph: Graph
+  /** numNodes × numFeatures feature matrix. */
+  features: Matrix
+  /** Class index of each node (into `classes`). */
+  labels: Int32Array
+  /** Class names, sorted. */
+  classes: string[]
+  /** The original node ids, in node order. */
+  ids: string[]
+  /** A train/val/test split shipped with the data set (e.g. `planetoid-split.json`), if any. */
+  split?: NodeSplit
+}
+
+/** Disjoint node index sets for training, model selection and testing. */
+export interface NodeSplit {
+  train: Int32Array
+  val: Int32Array
+  test: Int32Array
+}
+
+/**
+ * Zachary's karate club (34 members, 78 friendships), from graphology-generators; vertex i is
+ * member i. `clubs[i]` is 0 for Mr. Hi's club and 1 for the Officer's.
+ * @example karateClub().graph.numEdges // 78
+ */
+export function karateClub(): { graph: Graph; clubs: Int32Array } {
+  const g = (karate as unknown as (ctor: unknown) => UndirectedGraph)(UndirectedGraph)
+  const { graph, keys } = Graph.fromGraphology(g)
+  const clubs = Int32Array.from(keys, (k) => (g.getNodeAttribute(k, 'club') === 'Mr. Hi' ? 0 : 1))
+  // keys are '0' … '33' in order
+  keys.forEach((k, i) => {
+    if (k !== String(i)) throw new Error('karateClub: unexpected node order')
+  })
+  return { graph, clubs }
+}
+
+/** Options of {@link parseLinqs}. */
+export interface ParseLinqsOptions {
+  /** File names used in error messages (default 'content' and 'cites'). */
+  contentName?: string
+  citesName?: string
+}
+
+/**
+ * Parse the LINQS text format: `content` has one node a line, `id <tab> f₁ … f_d <tab> label`;
+ * `cites` one edge a line, `id <tab> id` (direction, duplicates and self loops are dropped: the
+ * graph is undirected and simple). Errors name the file and line.
+ * @example const { graph, features, labels, classes } = parseLinqs(contentText, citesText)
+ */
+export function parseLinqs(content: string, cites: string, options: ParseLinqsOptions = {}): NodeDataset {
+  assertKnownOptions('parseLinqs', options, ['contentName', 'citesName'])
+  if (typeof content !== 'string') throw new Error('content: expected the text of a LINQS .content file')
+  if (typeof cites !== 'string') throw new Error('cites: expected the text of a LINQS .cites file')
+  const cName = options.contentName ?? 'content'
+  const eName = options.citesName ?? 'cites'
+  const ids: string[] = []
+  const rows: Float64Array[] = []
+  const labelNames: string[] = []
+  const index = new Map<string, number>()
+  let width = -1
+  const lines = content.split('\n')
+  for (let ln = 0; ln < lines.length; ln++) {
+    const line = lines[ln]!.replace(/\r$/, '')
+    if (line.trim() === '') continue
+    const fields = line.split(/\t| +/)
+    if (fields.length < 3) throw new Error(`${cName} line ${ln + 1}: expected 'id, features…, label' (at least 3 tab-separated fields), got ${fields.length}`)
+    if (width === -1) width = fields.length
+    else if (fields.length !== width) throw new Error(`${cName} line ${ln + 1}: expected ${width} fields like the first line, got ${fields.length}`)
+    const id = fields[0]!
+    if (index.has(id)) throw new Error(`${cName} line ${ln + 1}: duplicate node id '${id}'`)
+    const row = new Float64Array(width - 2)
+    for (let j = 1; j < width - 1; j++) {
+      const x = Number(fields[j])
+      if (fields[j] === '' || !Number.isFinite(x)) throw new Error(`${cName} line ${ln + 1}: feature ${j} is not a number ('${fields[j]}')`)
+      row[j - 1] = x
+    }
+    index.set(id, ids.length)
+    ids.push(id)
+    rows.push(row)
+    labelNames.push(fields[width - 1]!)
+  }
+  if (ids.length === 0) throw new Error(`${cName}: no nodes found`)
+  const classes = [...new Set(labelNames)].sort()
+  const classIndex = new Map(classes.map((c, i) => [c, i]))
+  const labels = Int32Array.from(labelNames, (c) => classIndex.get(c)!)
+  const n = ids.length
+  const seen = new Set<number>()
+  const pairs: number[] = []
+  const elines = cites.split('\n')
+  for (let ln = 0; ln < elines.length; ln++) {
+    const line = elines[ln]!.replace(/\r$/, '')
+    if (line.trim() === '') continue
+    const fields = line.trim().split(/\s+/)
+    if (fields.length !== 2) throw new Error(`${eName} line ${ln + 1}: expected 2 node ids, got ${fields.length} fields`)
+    const a = index.get(fields[0]!)
+    const b = index.get(fields[1]!)
+    if (a === undefined) throw new Error(`${eName} line ${ln + 1}: unknown node id '${fields[0]}'`)
+    if (b === undefined) throw new Error(`${eName} line ${ln + 1}: unknown node id '${fields[1]}'`)
+    if (a === b) continue
+    const u = Math.min(a, b)
+    const v = Math.max(a, b)
+    const key = u * n + v
+    if (seen.has(key)) continue
+    seen.add(key)
+    pairs.push(u, v)
+  }
+  return { graph: Graph.fromEdges(n, Int32Array.from(pairs)), features: new Matrix(rows as unknown as number[][]), labels, classes, ids }
+}
+
+/** Options of {@link planetoidSplit}. */
+export interface PlanetoidSplitOptions {
+  /** Training nodes per class (default 20). */
+  perClass?: number
+  /** Validation nodes (default 500). */
+  val?: number
+  /** Test nodes (default 1000). */
+  test?: number
+  /** Seed or stream (default 0). */
+  rng?: Rng | number
+}
+
+/**
+ * A Planetoid-style split (Yang, Cohen, Salakhutdinov 2016; Kipf & Welling 2017): `perClass` random
+ * training nodes of each class, then `val` and `test` random nodes among the rest.
+ * @example const { train, val, test } = planetoidSplit(labels, { rng: 0 })
+ */
+export function planetoidSplit(labels: ArrayLike<number>, options: PlanetoidSplitOptions = {}): NodeSplit {
+  assertKnownOptions('planetoidSplit', options, ['perClass', 'val', 'test', 'rng'])
+  if (!labels || typeof labels.length !== 'number') throw new Error('labels: expected an array of class indices')
+  const perClass = options.perClass ?? 20
+  const nVal = options.val ?? 500
+  const nTest = options.test ?? 1000
+  assertInteger('perClass', perClass, { min: 0 })
+  assertInteger('val', nVal, { min: 0 })
+  assertInteger('test', nTest, { min: 0 })
+  const n = labels.length
+  let numClasses = 0
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!
+    if (!Number.isInteger(c) || c < 0) throw new Error(`labels: expected non-negative integers, got ${c} at index ${i}`)
+    numClasses = Math.max(numClasses, c + 1)
+  }
+  const rng = resolveRng(options.rng)
+  const perm = rng.permutation(n)
+  const taken = new Int32Array(numClasses)
+  const train: number[] = []
+  const rest: number[] = []
+  for (const i of perm) {
+    const c = labels[i]!
+    if (taken[c]! < perClass) {
+      taken[c]!++
+      train.push(i)
+    } else rest.push(i)
+  }
+  if (nVal + nTest > rest.length) throw new Error(`val + test: expected at most ${rest.length} nodes outside the training set, got ${nVal + nTest}`)
+  const sort = (a: number[]): Int32Array => Int32Array.from(a).sort()
+  return { train: sort(train), val: sort(rest.slice(0, nVal)), test: sort(rest.slice(nVal, nVal + nTest)) }
+}

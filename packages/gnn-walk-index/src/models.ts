@@ -1,0 +1,192 @@
+import type * as TF from '@tensorflow/tfjs-core'
+import { assertInteger, assertKnownOptions, assertPositive, createRng, type Rng } from '@theoryml/core'
+import type { Graph } from './graph'
+import { propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, sparseMatMul, type SparseFeatures, type SparseOperator } from './propagation'
+
+/** What a model gets to build itself for one graph. */
+export interface BuildInput {
+  graph: Graph
+  /** numNodes × inputDim features in CSR form. */
+  features: SparseFeatures
+  numClasses: number
+  rng: Rng
+}
+
+/** A built model: its trainable variables and a forward pass giving logits for every vertex. */
+export interface BuiltModel {
+  variables: TF.Variable[]
+  /** Variables penalized by weight decay (weights, not biases or norm gains). */
+  decayed: TF.Variable[]
+  /** numNodes × numClasses logits; `training` turns dropout on; `seed` seeds it. Call inside tf.tidy. */
+  forward(training: boolean, seed: number): TF.Tensor2D
+  /** Logits of the vertices `rows` only (|rows| × numClasses), for models whose vertices are independent given precomputed features. */
+  forwardRows?(rows: Int32Array, training: boolean, seed: number): TF.Tensor2D
+  /** Free every tensor the model holds. */
+  dispose(): void
+}
+
+/** A node-classification model on the tfjs track, built per graph by {@link trainNodeClassifier}. */
+export interface NodeModel {
+  readonly name: string
+  readonly depth: number
+  build(tf: typeof TF, input: BuildInput): BuiltModel
+}
+
+/** Options of {@link gcn} and {@link gin}. */
+export interface GnnOptions {
+  /** Number of message-passing layers L (default 2). */
+  depth?: number
+  /** Hidden width (default 64). */
+  hidden?: number
+  /** Layer normalization after each hidden aggregation (default true, as in the paper's experiments). */
+  layerNorm?: boolean
+  /** Dropout rate on each layer's input during training (default 0.5). */
+  dropout?: number
+}
+
+function gnnOptions(name: string, options: GnnOptions): Required<GnnOptions> {
+  assertKnownOptions(name, options, ['depth', 'hidden', 'layerNorm', 'dropout'])
+  const o = { depth: options.depth ?? 2, hidden: options.hidden ?? 64, layerNorm: options.layerNorm ?? true, dropout: options.dropout ?? 0.5 }
+  assertInteger('depth', o.depth, { min: 1 })
+  assertInteger('hidden', o.hidden, { min: 1 })
+  assertPositive('dropout', o.dropout, true)
+  if (o.dropout >= 1) throw new Error(`dropout: expected a rate in [0, 1), got ${o.dropout}`)
+  return o
+}
+
+/** Glorot-uniform weight from the seeded stream. */
+function glorot(tf: typeof TF, rng: Rng, rows: number, cols: number): TF.Variable {
+  const limit = Math.sqrt(6 / (rows + cols))
+  const init = rng.fillUniform(new Float32Array(rows * cols), -limit, limit)
+  return tf.tidy(() => tf.variable(tf.tensor2d(init, [rows, cols])))
+}
+
+function layerNorm(tf: typeof TF, h: TF.Tensor2D, gain: TF.Variable, bias: TF.Variable): TF.Tensor2D {
+  const { mean, variance } = tf.moments(h, 1, true)
+  return tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))), gain), bias) as TF.Tensor2D
+}
+
+function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<GnnOptions>): NodeModel {
+  return {
+    name,
+    depth: o.depth,
+    build(tf, input) {
+      const P: SparseOperator = propagationMatrix(input.graph, aggregation)
+      const X = input.features
+      const dims = [X.cols, ...Array.from({ length: o.depth - 1 }, () => o.hidden), input.numClasses]
+      const W: TF.Variable[] = []
+      const b: TF.Variable[] = []
+      const W2: TF.Variable[] = []
+      const gains: TF.Variable[] = []
+      const shifts: TF.Variable[] = []
+      for (let l = 0; l < o.depth; l++) {
+        const last = l === o.depth - 1
+        W.push(glorot(tf, input.rng, dims[l]!, aggregation === 'sum' && !last ? o.hidden : dims[l + 1]!))
+        b.push(tf.tidy(() => tf.variable(tf.zeros([aggregation === 'sum' && !last ? o.hidden : dims[l + 1]!]))))
+        if (aggregation === 'sum' && !last) W2.push(glorot(tf, input.rng, o.hidden, o.hidden))
+        if (o.layerNorm && !last) {
+          gains.push(tf.tidy(() => tf.variable(tf.ones([o.hidden]))))
+          shifts.push(tf.tidy(() => tf.variable(tf.zeros([o.hidden]))))
+        }
+      }
+      const variables = [...W, ...b, ...W2, ...gains, ...shifts]
+      return {
+        variables,
+        decayed: [...W, ...W2],
+        forward(training, seed) {
+          let h: TF.Tensor2D | null = null
+          for (let l = 0; l < o.depth; l++) {
+            const last = l === o.depth - 1
+            if (h && training && o.dropout > 0) h = tf.dropout(h, o.dropout, undefined, seed + l) as TF.Tensor2D
+            // GCN: P H W + b. GIN (ε = 0): MLP(Â H) with a 2-layer MLP on hidden layers; last layer linear.
+            // The first layer multiplies the sparse features in JS (input dropout on their values).
+            const hw = h ? tf.matMul(h, W[l]!) : sparseFeatureMatMul(tf, training && o.dropout > 0 ? dropValues(X, o.dropout, seed) : X, W[l]!)
+            let z = tf.add(sparseMatMul(tf, P, hw), b[l]!) as TF.Tensor2D
+            if (last) return z
+            if (aggregation === 'sum') z = tf.matMul(tf.relu(z), W2[l]!)
+            if (o.layerNorm) z = layerNorm(tf, z, gains[l]!, shifts[l]!)
+            h = tf.relu(z)
+          }
+          return h!
+        },
+        dispose() {
+          for (const v of variables) v.dispose()
+        },
+      }
+    },
+  }
+}
+
+/**
+ * Graph convolutional network (Kipf & Welling 2017) of depth L on the tfjs track:
+ * H⁽ˡ⁺¹⁾ = ReLU(LN(P H⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾)), logits = P H⁽ᴸ⁻¹⁾ W⁽ᴸ⁾ + b⁽ᴸ⁾, with P = D̂^{-1/2}(A + I)D̂^{-1/2}
+ * and optional layer norm LN, as in the paper's experiments.
+ * @example trainNodeClassifier({ model: gcn({ depth: 3, hidden: 64 }), graph, features, labels, split })
+ */
+export function gcn(options: GnnOptions = {}): NodeModel {
+  return messagePassing('gcn', 'sym', gnnOptions('gcn', options))
+}
+
+/**
+ * Graph isomorphism network (Xu et al. 2019, ε = 0) of depth L on the tfjs track:
+ * H⁽ˡ⁺¹⁾ = ReLU(LN(ReLU((A + I) H⁽ˡ⁾ W₁⁽ˡ⁾ + b⁽ˡ⁾) W₂⁽ˡ⁾)), logits = (A + I) H⁽ᴸ⁻¹⁾ W⁽ᴸ⁾ + b⁽ᴸ⁾
+ * (sum aggregation, a two-layer MLP per hidden layer).
+ * @example trainNodeClassifier({ model: gin({ depth: 3 }), graph, features, labels, split })
+ */
+export function gin(options: GnnOptions = {}): NodeModel {
+  return messagePassing('gin', 'sum', gnnOptions('gin', options))
+}
+
+/** Options of {@link linearPropagation}. */
+export interface LinearPropagationOptions {
+  /** Propagation steps L (default 2). */
+  depth?: number
+}
+
+/**
+ * The linear propagation baseline (SGC, Wu et al. 2019): features propagated L times with the GCN
+ * matrix, X̃ = P^L X (P = D̂^{-1/2}(A + I)D̂^{-1/2}, precomputed in float64), then softmax
+ * regression logits = X̃ W + b. Its receptive field matches a depth-L GNN's.
+ * @example trainNodeClassifier({ model: linearPropagation({ depth: 3 }), graph, features, labels, split })
+ */
+export function linearPropagation(options: LinearPropagationOptions = {}): NodeModel {
+  assertKnownOptions('linearPropagation', options, ['depth'])
+  const depth = options.depth ?? 2
+  assertInteger('depth', depth, { min: 0 })
+  return {
+    name: 'linear',
+    depth,
+    build(tf, input) {
+      const X = input.features
+      const d = X.cols
+      const Xp = propagateFeatures(propagationMatrix(input.graph, 'sym'), X, depth)
+      const cache = new Map<Int32Array, SparseFeatures>()
+      const W = tf.tidy(() => tf.variable(tf.zeros([d, input.numClasses])))
+      const b = tf.tidy(() => tf.variable(tf.zeros([input.numClasses])))
+      return {
+        variables: [W, b],
+        decayed: [W],
+        forward() {
+          return tf.add(sparseFeatureMatMul(tf, Xp, W), b) as TF.Tensor2D
+        },
+        forwardRows(rows) {
+          let Xr = cache.get(rows)
+          if (!Xr) { Xr = selectRows(Xp, rows); cache.set(rows, Xr) }
+          return tf.add(sparseFeatureMatMul(tf, Xr, W), b) as TF.Tensor2D
+        },
+        dispose() {
+          W.dispose(); b.dispose(); cache.clear()
+        },
+      }
+    },
+  }
+}
+
+/** Inverted dropout on the stored values of a sparse matrix (seeded). */
+function dropValues(X: SparseFeatures, rate: number, seed: number): SparseFeatures {
+  const rng = createRng(seed)
+  const values = new Float32Array(X.values.length)
+  const keep = 1 / (1 - rate)
+  for (let i = 0; i < values.length; i++) values[i] = rng.uniform() < rate ? 0 : X.values[i]! * keep
+  return { ...X, values }
+}

@@ -1,0 +1,275 @@
+import type * as TF from '@tensorflow/tfjs-core'
+import { assertGraph, type Graph } from './graph'
+
+/** A sparse symmetric propagation matrix P (n × n) in CSR form. */
+export interface SparseOperator {
+  n: number
+  offsets: Int32Array
+  columns: Int32Array
+  values: Float64Array
+}
+
+/**
+ * The GNN propagation matrix on the graph with self loops, Â = A + I:
+ * 'sym' (GCN, Kipf & Welling 2017): P = D̂^{-1/2} Â D̂^{-1/2}; 'sum' (GIN, Xu et al. 2019): P = Â;
+ * 'mean': P = D̂^{-1} Â (not symmetric). D̂ is the degree matrix of Â.
+ * @example propagationMatrix(graph, 'sym').values
+ */
+export function propagationMatrix(graph: Graph, normalization: 'sym' | 'sum' | 'mean' = 'sym'): SparseOperator {
+  assertGraph(graph)
+  if (!['sym', 'sum', 'mean'].includes(normalization)) throw new Error(`normalization: expected 'sym', 'sum' or 'mean', got '${String(normalization)}'`)
+  const n = graph.numNodes
+  const { offsets, neighborList } = graph
+  const dhat = new Float64Array(n)
+  const rowLen = new Int32Array(n + 1)
+  for (let v = 0; v < n; v++) {
+    let c = 1
+    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) if (neighborList[i] !== v) c++
+    dhat[v] = c
+    rowLen[v + 1] = rowLen[v]! + c
+  }
+  const columns = new Int32Array(rowLen[n]!)
+  const values = new Float64Array(rowLen[n]!)
+  for (let v = 0; v < n; v++) {
+    let j = rowLen[v]!
+    const put = (u: number): void => {
+      columns[j] = u
+      values[j++] = normalization === 'sum' ? 1 : normalization === 'mean' ? 1 / dhat[v]! : 1 / Math.sqrt(dhat[v]! * dhat[u]!)
+    }
+    put(v)
+    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) if (neighborList[i] !== v) put(neighborList[i]!)
+  }
+  return { n, offsets: rowLen, columns, values }
+}
+
+/**
+ * out ← P X for a row-major n × d float64 matrix X, allocation-free.
+ * @example spmm(P, x, out, d)
+ */
+export function spmm(P: SparseOperator, x: Float64Array, out: Float64Array, d: number): void {
+  const { n, offsets, columns, values } = P
+  out.fill(0, 0, n * d)
+  for (let v = 0; v < n; v++) {
+    const base = v * d
+    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) {
+      const w = values[i]!
+      const ub = columns[i]! * d
+      for (let k = 0; k < d; k++) out[base + k] = out[base + k]! + w * x[ub + k]!
+    }
+  }
+}
+
+/** The float32 twin of {@link spmm} (kept separate so each stays monomorphic). */
+function spmm32(P: SparseOperator, x: Float32Array, out: Float32Array, d: number): void {
+  const { n, offsets, columns, values } = P
+  out.fill(0, 0, n * d)
+  for (let v = 0; v < n; v++) {
+    const base = v * d
+    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) {
+      const w = values[i]!
+      const ub = columns[i]! * d
+      for (let k = 0; k < d; k++) out[base + k] = out[base + k]! + w * x[ub + k]!
+    }
+  }
+}
+
+/**
+ * Sparse–dense product P X as a differentiable tfjs op (tf.customGrad, computed in JS on the
+ * tensors' data): the forward is P X, the gradient is Pᵀ dY = P dY for the symmetric P used here.
+ * @example const y = sparseMatMul(tf, propagationMatrix(graph), x)
+ */
+export function sparseMatMul(tf: typeof TF, P: SparseOperator, x: TF.Tensor, transposeOp?: SparseOperator): TF.Tensor2D {
+  if (x.rank !== 2) throw new Error(`x: expected a rank-2 tensor, got rank ${x.rank}`)
+  const n = P.n
+  if (x.shape[0] !== n) throw new Error(`x: expected ${n} rows, got ${x.shape[0]}`)
+  const Pt = transposeOp ?? P
+  const op = tf.customGrad((...args: Array<TF.Tensor | TF.GradSaveFunc>) => {
+    const input = args[0] as TF.Tensor
+    const d = input.shape[1] as number
+    const out = new Float32Array(n * d)
+    spmm32(P, input.dataSync() as Float32Array, out, d)
+    return {
+      value: tf.tensor2d(out, [n, d]) as TF.Tensor,
+      gradFunc: (dy: TF.Tensor) => {
+        const g = new Float32Array(n * d)
+        spmm32(Pt, dy.dataSync() as Float32Array, g, d)
+        return tf.tensor2d(g, [n, d])
+      },
+    }
+  })
+  return op(x) as TF.Tensor2D
+}
+
+/** @internal The transpose of a sparse operator. */
+export function transposeOperator(P: SparseOperator): SparseOperator {
+  const { n, offsets, columns, values } = P
+  const counts = new Int32Array(n + 1)
+  for (let i = 0; i < columns.length; i++) counts[columns[i]! + 1]!++
+  for (let v = 0; v < n; v++) counts[v + 1]! += counts[v]!
+  const fill = counts.slice(0, n)
+  const c2 = new Int32Array(columns.length)
+  const v2 = new Float64Array(columns.length)
+  for (let v = 0; v < n; v++) {
+    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) {
+      const u = columns[i]!
+      c2[fill[u]!] = v
+      v2[fill[u]!++] = values[i]!
+    }
+  }
+  return { n, offsets: counts, columns: c2, values: v2 }
+}
+
+/** A sparse row-major feature matrix (rows × cols) in CSR form, float32 values. */
+export interface SparseFeatures {
+  rows: number
+  cols: number
+  offsets: Int32Array
+  columns: Int32Array
+  values: Float32Array
+}
+
+/**
+ * Compress a row-major dense matrix to CSR (zeros dropped).
+ * @example const X = toSparseFeatures(Float32Array.from([1, 0, 0, 2]), 2, 2) // nnz 2
+ */
+export function toSparseFeatures(data: ArrayLike<number>, rows: number, cols: number): SparseFeatures {
+  if (data.length !== rows * cols) throw new Error(`features: expected ${rows} × ${cols} = ${rows * cols} entries, got ${data.length}`)
+  const offsets = new Int32Array(rows + 1)
+  let nnz = 0
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) nnz++
+  const columns = new Int32Array(nnz)
+  const values = new Float32Array(nnz)
+  let k = 0
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = data[r * cols + c]!
+      if (v !== 0) { columns[k] = c; values[k++] = v }
+    }
+    offsets[r + 1] = k
+  }
+  return { rows, cols, offsets, columns, values }
+}
+
+/**
+ * The rows `rows` of a CSR matrix, as a new CSR matrix.
+ * @internal
+ */
+export function selectRows(X: SparseFeatures, rows: ArrayLike<number>): SparseFeatures {
+  let nnz = 0
+  for (let i = 0; i < rows.length; i++) nnz += X.offsets[rows[i]! + 1]! - X.offsets[rows[i]!]!
+  const offsets = new Int32Array(rows.length + 1)
+  const columns = new Int32Array(nnz)
+  const values = new Float32Array(nnz)
+  let k = 0
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    for (let j = X.offsets[r]!; j < X.offsets[r + 1]!; j++) { columns[k] = X.columns[j]!; values[k++] = X.values[j]! }
+    offsets[i + 1] = k
+  }
+  return { rows: rows.length, cols: X.cols, offsets, columns, values }
+}
+
+/**
+ * X W for a constant sparse X (CSR) and a weight tensor W, differentiable in W (tf.customGrad,
+ * computed in JS): forward X W, gradient ∂/∂W = Xᵀ dY. The first layer of a GNN on bag-of-words
+ * features costs nnz(X)·width instead of rows·cols·width.
+ * @example const h = sparseFeatureMatMul(tf, X, W)
+ */
+export function sparseFeatureMatMul(tf: typeof TF, X: SparseFeatures, W: TF.Tensor): TF.Tensor2D {
+  if (W.rank !== 2) throw new Error(`W: expected a rank-2 tensor, got rank ${W.rank}`)
+  if (W.shape[0] !== X.cols) throw new Error(`W: expected ${X.cols} rows, got ${W.shape[0]}`)
+  const width = W.shape[1] as number
+  const op = tf.customGrad((...args: Array<TF.Tensor | TF.GradSaveFunc>) => {
+    const w = args[0] as TF.Tensor
+    const wd = w.dataSync() as Float32Array
+    const out = new Float32Array(X.rows * width)
+    const { offsets, columns, values } = X
+    if (width <= 16) {
+      // narrow outputs (softmax regression): dot products against the columns of W
+      const wt = new Float32Array(X.cols * width)
+      for (let c = 0; c < X.cols; c++) for (let k = 0; k < width; k++) wt[k * X.cols + c] = wd[c * width + k]!
+      for (let r = 0; r < X.rows; r++) {
+        const a = offsets[r]!
+        const b = offsets[r + 1]!
+        for (let k = 0; k < width; k++) {
+          const off = k * X.cols
+          let s = 0
+          for (let j = a; j < b; j++) s += values[j]! * wt[off + columns[j]!]!
+          out[r * width + k] = s
+        }
+      }
+    } else {
+      for (let r = 0; r < X.rows; r++) {
+        const base = r * width
+        for (let j = offsets[r]!; j < offsets[r + 1]!; j++) {
+          const v = values[j]!
+          const wb = columns[j]! * width
+          for (let k = 0; k < width; k++) out[base + k] = out[base + k]! + v * wd[wb + k]!
+        }
+      }
+    }
+    return {
+      value: tf.tensor2d(out, [X.rows, width]) as TF.Tensor,
+      gradFunc: (dy: TF.Tensor) => {
+        const g = dy.dataSync() as Float32Array
+        const gw = new Float32Array(X.cols * width)
+        for (let r = 0; r < X.rows; r++) {
+          const base = r * width
+          for (let j = X.offsets[r]!; j < X.offsets[r + 1]!; j++) {
+            const v = X.values[j]!
+            const wb = X.columns[j]! * width
+            for (let k = 0; k < width; k++) gw[wb + k] = gw[wb + k]! + v * g[base + k]!
+          }
+        }
+        return tf.tensor2d(gw, [X.cols, width])
+      },
+    }
+  })
+  return op(W) as TF.Tensor2D
+}
+
+/**
+ * P^k X for a sparse X, kept sparse (row accumulators), in float64 during the hops: the linear
+ * propagation baseline's precomputation at a cost of Σ_hops nnz(P)·(row nnz) instead of nnz(P)·d.
+ * @example const Xk = propagateFeatures(propagationMatrix(graph), toSparseFeatures(x, n, d), 3)
+ */
+export function propagateFeatures(P: SparseOperator, X: SparseFeatures, hops: number): SparseFeatures {
+  if (X.rows !== P.n) throw new Error(`X: expected ${P.n} rows, got ${X.rows}`)
+  let offsets = X.offsets
+  let columns = X.columns
+  let values: Float64Array = Float64Array.from(X.values)
+  const d = X.cols
+  const acc = new Float64Array(d)
+  const mark = new Int32Array(d).fill(-1)
+  const list = new Int32Array(d)
+  for (let h = 0; h < hops; h++) {
+    let cap = Math.max(16, columns.length * 2)
+    let oc = new Int32Array(cap)
+    let ov = new Float64Array(cap)
+    const oo = new Int32Array(P.n + 1)
+    let k = 0
+    for (let v = 0; v < P.n; v++) {
+      let cnt = 0
+      for (let i = P.offsets[v]!; i < P.offsets[v + 1]!; i++) {
+        const w = P.values[i]!
+        const u = P.columns[i]!
+        for (let j = offsets[u]!; j < offsets[u + 1]!; j++) {
+          const c = columns[j]!
+          if (mark[c] !== v) { mark[c] = v; acc[c] = w * values[j]!; list[cnt++] = c } else acc[c] = acc[c]! + w * values[j]!
+        }
+      }
+      if (k + cnt > cap) {
+        while (k + cnt > cap) cap *= 2
+        const nc = new Int32Array(cap); nc.set(oc.subarray(0, k)); oc = nc
+        const nv = new Float64Array(cap); nv.set(ov.subarray(0, k)); ov = nv
+      }
+      for (let a = 0; a < cnt; a++) { const c = list[a]!; oc[k] = c; ov[k++] = acc[c]! }
+      oo[v + 1] = k
+    }
+    mark.fill(-1)
+    offsets = oo
+    columns = oc.slice(0, k)
+    values = ov.slice(0, k)
+  }
+  return { rows: X.rows, cols: d, offsets, columns, values: Float32Array.from(values) }
+}
