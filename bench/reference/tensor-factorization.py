@@ -4,10 +4,9 @@ descent on the mean squared error over observed entries (float64, autograd), sam
 Prints one JSON line {"<workload name>": seconds per run (median of repeats, after a warm-up)}.
 """
 import json
-import statistics
-import time
 
 import torch
+from timing import median_seconds
 
 torch.set_default_dtype(torch.float64)
 
@@ -42,13 +41,7 @@ def workload(shape, target_rank, observed, rank, steps, repeat):
                     f -= 1e-2 * f.grad
         return loss.item()
 
-    run()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return median_seconds(run, repeat)
 
 
 print(json.dumps({

@@ -3,7 +3,7 @@
  * (`unfold`) and its inverse (`fold`), the mode-n product, the Khatri–Rao product and the outer
  * product of vectors.
  */
-import { Matrix, isNdArray, ndarray, sizeOf, stridesOf, toMatrix, toVector, type MatrixLike, type NdArray, type VectorLike } from '@theoryml/core'
+import { Matrix, isNdArray, ndarray, permuteAxes, sizeOf, stridesOf, toMatrix, toVector, type MatrixLike, type NdArray, type VectorLike } from '@theoryml/core'
 
 /** Check that `value` is an `NdArray` of order ≥ 1 with finite entries; returns it. */
 export function checkTensor(name: string, value: unknown, minOrder = 1): NdArray {
@@ -114,27 +114,7 @@ export function fold(matrix: MatrixLike, shape: readonly number[], rowModes: rea
 
 /** Entries of `t` in the row-major order of the axis permutation `axes` (a new buffer). */
 export function permuted(t: NdArray, axes: readonly number[]): Float64Array {
-  const n = t.shape.length
-  const total = t.data.length
-  const out = new Float64Array(total)
-  const pShape = axes.map((a) => t.shape[a] as number)
-  const pStrides = axes.map((a) => t.strides[a] as number)
-  const idx = new Array<number>(n).fill(0)
-  let src = 0
-  for (let o = 0; o < total; o++) {
-    out[o] = t.data[src] as number
-    for (let k = n - 1; k >= 0; k--) {
-      const v = (idx[k] as number) + 1
-      if (v < (pShape[k] as number)) {
-        idx[k] = v
-        src += pStrides[k] as number
-        break
-      }
-      src -= (v - 1) * (pStrides[k] as number)
-      idx[k] = 0
-    }
-  }
-  return out
+  return permuteAxes(t, axes).data
 }
 
 /**
