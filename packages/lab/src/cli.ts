@@ -25,19 +25,28 @@ const USAGE = `usage: theoryml <command>
                                          run an example over a grid × seeds into JSON lines
   merge <files…> --out FILE              join sweep shards into one JSON-lines file`
 
+/** Walk command-line arguments: each step gives the argument and `value()`, which consumes the next one. */
+function* walkArgs(argv: readonly string[]): Generator<{ flag: string; value: () => string }> {
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string
+    yield {
+      flag,
+      value: () => {
+        const v = argv[++i]
+        if (v === undefined) throw new Error(`${flag}: expected a value`)
+        return v
+      },
+    }
+  }
+}
+
 /**
  * Parse `repro` arguments; unknown flags and a non-integer seed throw.
  * @example parseReproArgs(['ssm-poisoning', '--json']).json // true
  */
 export function parseReproArgs(argv: readonly string[]): ReproArgs {
   const args: ReproArgs = { names: [], full: false, seed: 0, out: 'out', json: false, examples: 'examples' }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string
-    const value = (): string => {
-      const v = argv[++i]
-      if (v === undefined) throw new Error(`${a}: expected a value`)
-      return v
-    }
+  for (const { flag: a, value } of walkArgs(argv)) {
     if (a === '--full') args.full = true
     else if (a === '--json') args.json = true
     else if (a === '--seed') {
@@ -175,13 +184,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo = defaultI
   let full = false
   let resume = true
   let examples = 'examples'
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string
-    const value = (): string => {
-      const v = argv[++i]
-      if (v === undefined) throw new Error(`${a}: expected a value`)
-      return v
-    }
+  for (const { flag: a, value } of walkArgs(argv)) {
     if (a === '--grid') {
       const spec = value()
       const eq = spec.indexOf('=')
@@ -226,9 +229,8 @@ export async function sweepCommand(argv: readonly string[], io: CliIo = defaultI
 export async function mergeCommand(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const files: string[] = []
   let out: string | undefined
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string
-    if (a === '--out') out = argv[++i]
+  for (const { flag: a, value } of walkArgs(argv)) {
+    if (a === '--out') out = value()
     else if (a.startsWith('--')) throw new Error(`unknown option '${a}'`)
     else files.push(a)
   }
