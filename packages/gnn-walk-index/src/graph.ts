@@ -4,6 +4,8 @@ import GraphologyGraph from 'graphology'
 /** Edges given as `[u, v]` pairs or as a flat `Int32Array` `[u0, v0, u1, v1, …]`. */
 export type EdgesLike = Int32Array | ArrayLike<readonly [number, number] | readonly number[]>
 
+const GRAPH_BRAND = Symbol.for('@theoryml/gnn-walk-index/Graph')
+
 /**
  * An undirected simple graph on vertices 0 … numNodes−1 (self loops allowed, no duplicate edges).
  * Edges are stored once each as a flat `Int32Array` of pairs `(u, v)` with u ≤ v, in the order given;
@@ -12,8 +14,6 @@ export type EdgesLike = Int32Array | ArrayLike<readonly [number, number] | reado
  * const g = Graph.fromEdges(3, [[0, 1], [1, 2]])
  * g.degree(1) // 2
  */
-const GRAPH_BRAND = Symbol.for('@theoryml/gnn-walk-index/Graph')
-
 export class Graph {
   /** Brand recognized across duplicate copies of this module (bundles, several installs). */
   readonly [GRAPH_BRAND] = true
