@@ -26,7 +26,7 @@ export function figureSpec(figure: Figure): Record<string, unknown> {
         encoding: {
           x: { field: 'x', type: 'quantitative', title: figure.x.label, scale: xScale },
           y: { field: 'y', type: 'quantitative', title: figure.y.label, scale: yScale },
-          color: { field: 'series', type: 'nominal', title: null },
+          color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
         },
       },
     ]
@@ -37,7 +37,7 @@ export function figureSpec(figure: Figure): Record<string, unknown> {
           x: { field: 'x', type: 'quantitative', scale: xScale },
           y: { field: 'lower', type: 'quantitative', scale: yScale },
           y2: { field: 'upper' },
-          color: { field: 'series', type: 'nominal', title: null },
+          color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
         },
       })
     }
