@@ -18,14 +18,11 @@ export interface SequenceDataset {
 }
 
 /**
- * Label sequences with the teacher (clean labels): y_s = C* h*_L(x_s) = Σ_t x_{s,t} k*(L−t).
- * Accepts one or several groups of sequences (e.g. baseline and special), concatenated in order.
- * @example const data = dataset({ teacher: lowDimTeacher(1), sequences: [baseline, special] })
+ * One or several groups of equal-length sequences (e.g. baseline and special), validated and
+ * concatenated in order into one row-major buffer (internal: shared by `dataset` and `networkDataset`).
  */
-export function dataset(options: { teacher: Teacher; sequences: SequencesLike | SequencesLike[] }): SequenceDataset {
-  assertKnownOptions('dataset', options, ['teacher', 'sequences'])
-  assertSsm('teacher', options.teacher)
-  const groups = isGroupList(options.sequences) ? options.sequences : [options.sequences as SequencesLike]
+export function concatSequenceGroups(sequences: SequencesLike | SequencesLike[]): { inputs: Float64Array; count: number; length: number } {
+  const groups = isGroupList(sequences) ? sequences : [sequences as SequencesLike]
   const parsed = groups.map((g, i) => toSequences(groups.length > 1 ? `sequences[${i}]` : 'sequences', g))
   const length = (parsed[0] as { length: number }).length
   parsed.forEach((p, i) => {
@@ -38,6 +35,18 @@ export function dataset(options: { teacher: Teacher; sequences: SequencesLike | 
     inputs.set(p.data, off)
     off += p.data.length
   }
+  return { inputs, count, length }
+}
+
+/**
+ * Label sequences with the teacher (clean labels): y_s = C* h*_L(x_s) = Σ_t x_{s,t} k*(L−t).
+ * Accepts one or several groups of sequences (e.g. baseline and special), concatenated in order.
+ * @example const data = dataset({ teacher: lowDimTeacher(1), sequences: [baseline, special] })
+ */
+export function dataset(options: { teacher: Teacher; sequences: SequencesLike | SequencesLike[] }): SequenceDataset {
+  assertKnownOptions('dataset', options, ['teacher', 'sequences'])
+  assertSsm('teacher', options.teacher)
+  const { inputs, count, length } = concatSequenceGroups(options.sequences)
   const k = impulseResponse(options.teacher, length)
   const labels = new Float64Array(count)
   for (let s = 0; s < count; s++) {

@@ -11,8 +11,8 @@ import {
   type VectorLike,
 } from '@theoryml/core'
 import { ssmLayer, type SsmLayer } from './layer'
-import { isGroupList } from './data'
-import { toSequences, type SequencesLike } from './ssm'
+import { concatSequenceGroups } from './data'
+import type { SequencesLike } from './ssm'
 
 /** Options of {@link ssmNetwork}. */
 export interface SsmNetworkOptions {
@@ -128,19 +128,7 @@ export interface NetworkDataset {
 export function networkDataset(tf: typeof TF, options: { teacher: SsmNetwork; sequences: SequencesLike | SequencesLike[] }): NetworkDataset {
   assertKnownOptions('networkDataset', options, ['teacher', 'sequences'])
   if (!options.teacher || typeof options.teacher.predict !== 'function') throw new Error('teacher: expected a network from ssmNetwork')
-  const groups = isGroupList(options.sequences) ? options.sequences : [options.sequences as SequencesLike]
-  const parsed = groups.map((g, i) => toSequences(groups.length > 1 ? `sequences[${i}]` : 'sequences', g))
-  const length = (parsed[0] as { length: number }).length
-  parsed.forEach((p, i) => {
-    if (p.length !== length) throw new Error(`sequences[${i}]: sequences must have equal lengths, got ${p.length} and ${length}`)
-  })
-  const count = parsed.reduce((s, p) => s + p.n, 0)
-  const inputs = new Float64Array(count * length)
-  let off = 0
-  for (const p of parsed) {
-    inputs.set(p.data, off)
-    off += p.data.length
-  }
+  const { inputs, count, length } = concatSequenceGroups(options.sequences)
   const yt = tf.tidy(() => options.teacher.predict(tf.tensor2d(Float32Array.from(inputs), [count, length])))
   const labels = Float64Array.from(yt.dataSync())
   yt.dispose()
