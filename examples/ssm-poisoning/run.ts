@@ -48,6 +48,34 @@ const median = (v: number[]): number => {
 }
 const fmt = (v: number): string => (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3))
 
+/** A clean and a poisoned run trained from the same initialization. */
+interface RunPair { clean: TrainSsmResult; poison: TrainSsmResult }
+
+/** Impulse responses k(j), j < length, of the teacher and the two students. */
+function impulseFigure(title: string, teacher: DiagonalSsm, runs: RunPair, length: number): Figure {
+  const js = Array.from({ length }, (_, j) => j)
+  const k = (s: DiagonalSsm): number[] => Array.from(impulseResponse(s, length))
+  return {
+    kind: 'line', title, x: { label: 'j' }, y: { label: 'k(j)' },
+    lines: [
+      { name: 'teacher', x: js, y: k(teacher) },
+      { name: 'student, baseline only', x: js, y: k(runs.clean.student) },
+      { name: 'student, baseline + special', x: js, y: k(runs.poison.student) },
+    ],
+  }
+}
+
+/** Extrapolation error over training of the clean and the poisoned run. */
+function trainingFigure(title: string, runs: RunPair): Figure {
+  return {
+    kind: 'line', title, x: { label: 'step' }, y: { label: 'relative ℓ∞ extrapolation error', log: true },
+    lines: [
+      { name: 'baseline only', x: runs.clean.history.step, y: runs.clean.history.extrapolationError as number[] },
+      { name: 'baseline + special', x: runs.poison.history.step, y: runs.poison.history.extrapolationError as number[] },
+    ],
+  }
+}
+
 export default defineExperiment<Config>({
   name: 'ssm-poisoning',
   title: 'The implicit bias of diagonal SSMs can be poisoned with clean labels',
@@ -77,7 +105,7 @@ export default defineExperiment<Config>({
       const teacher1 = theoremTeacher(T.dim)
       const seqs = (poison: boolean) => (poison ? [baselineSequences({ length: T.length }), specialSequences({ length: T.length })] : baselineSequences({ length: T.length }))
       const byScale: Array<{ scale: number; clean: number[]; poison: number[]; fitted: boolean[] }> = []
-      let shown: { clean: TrainSsmResult; poison: TrainSsmResult } | null = null
+      let shown: RunPair | null = null
       for (const [si, scale] of T.scales.entries()) {
         const row = { scale, clean: [] as number[], poison: [] as number[], fitted: [] as boolean[] }
         for (let seed = 0; seed < T.seeds; seed++) {
@@ -120,25 +148,8 @@ export default defineExperiment<Config>({
         }),
       )
       if (shown) {
-        const js = Array.from({ length: 21 }, (_, j) => j)
-        const k = (s: DiagonalSsm) => Array.from(impulseResponse(s, 21))
-        series['theorem-impulse-responses'] = {
-          kind: 'line', title: `Theorem 1 setting (d = ${T.dim}, L = ${T.length}, init ${head.scale}): impulse responses k(j) = C A^j B`,
-          x: { label: 'j' }, y: { label: 'k(j)' },
-          lines: [
-            { name: 'teacher', x: js, y: k(teacher1) },
-            { name: 'student, baseline only', x: js, y: k(shown.clean.student) },
-            { name: 'student, baseline + special', x: js, y: k(shown.poison.student) },
-          ],
-        }
-        series['theorem-training'] = {
-          kind: 'line', title: 'Theorem 1 setting: extrapolation error over training (gradient flow, Euler steps)',
-          x: { label: 'step' }, y: { label: 'relative ℓ∞ extrapolation error', log: true },
-          lines: [
-            { name: 'baseline only', x: shown.clean.history.step, y: shown.clean.history.extrapolationError as number[] },
-            { name: 'baseline + special', x: shown.poison.history.step, y: shown.poison.history.extrapolationError as number[] },
-          ],
-        }
+        series['theorem-impulse-responses'] = impulseFigure(`Theorem 1 setting (d = ${T.dim}, L = ${T.length}, init ${head.scale}): impulse responses k(j) = C A^j B`, teacher1, shown, 21)
+        series['theorem-training'] = trainingFigure('Theorem 1 setting: extrapolation error over training (gradient flow, Euler steps)', shown)
         series['theorem-init-scale'] = {
           kind: 'line', title: 'Theorem 1 setting: extrapolation error vs initialization scale (median over seeds)',
           x: { label: 'init scale', log: true }, y: { label: 'relative ℓ∞ extrapolation error', log: true },
@@ -155,7 +166,7 @@ export default defineExperiment<Config>({
       const F = config.full
       const teacher2 = lowDimTeacher(1)
       const rows2: Array<{ seed: number; poison: boolean; fitted: boolean; error: number; seqError: number; erank: number; steps: number }> = []
-      let shown2: { clean: TrainSsmResult; poison: TrainSsmResult } | null = null
+      let shown2: RunPair | null = null
       for (let seed = 0; seed < F.seeds; seed++) {
         const rng: Rng = ctx.rng.fork(`abc-${seed}`)
         const base = baselineSequences({ length: F.length, count: F.baseline, positions: [0, 1], values: 'gaussian', rng: rng.fork('baseline') })
@@ -195,25 +206,8 @@ export default defineExperiment<Config>({
         claim('A, B, C trained: with poison the extrapolation error is clearly larger (median ratio)', { measured: p2 / c2, expected: `≥ 3 (medians ${fmt(c2)} → ${fmt(p2)})`, holds: p2 / c2 >= 3 }),
       )
       if (shown2) {
-        const js = Array.from({ length: H }, (_, j) => j)
-        const k = (s: DiagonalSsm) => Array.from(impulseResponse(s, H))
-        series['abc-impulse-responses'] = {
-          kind: 'line', title: `A, B, C trained (d = ${F.dim}, L = ${F.length}, seed 0): impulse responses`,
-          x: { label: 'j' }, y: { label: 'k(j)' },
-          lines: [
-            { name: 'teacher', x: js, y: k(teacher2) },
-            { name: 'student, baseline only', x: js, y: k(shown2.clean.student) },
-            { name: 'student, baseline + special', x: js, y: k(shown2.poison.student) },
-          ],
-        }
-        series['abc-training'] = {
-          kind: 'line', title: 'A, B, C trained (seed 0): extrapolation error over training',
-          x: { label: 'step' }, y: { label: 'relative ℓ∞ extrapolation error', log: true },
-          lines: [
-            { name: 'baseline only', x: shown2.clean.history.step, y: shown2.clean.history.extrapolationError as number[] },
-            { name: 'baseline + special', x: shown2.poison.history.step, y: shown2.poison.history.extrapolationError as number[] },
-          ],
-        }
+        series['abc-impulse-responses'] = impulseFigure(`A, B, C trained (d = ${F.dim}, L = ${F.length}, seed 0): impulse responses`, teacher2, shown2, H)
+        series['abc-training'] = trainingFigure('A, B, C trained (seed 0): extrapolation error over training', shown2)
       }
     }
 
