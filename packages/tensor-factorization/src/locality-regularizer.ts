@@ -31,7 +31,9 @@ export interface SequenceModel {
  * with patch Q replaced by patch Q of another sample (2022 paper, Sec. 5). If f is separable
  * between P and Q (no interaction), ∇_{x_P} f does not change with x_Q and the cosine is 1; adding
  * the term to the loss pushes the model to model P–Q interactions (high separation rank).
- * Second-order: differentiate the returned scalar with tf.variableGrads (call inside tf.tidy).
+ * Second-order: differentiate the returned scalar with tf.variableGrads (call inside tf.tidy). A
+ * custom model must not use tfjs ops whose gradient reads their saved output (tf.tanh, tf.sigmoid,
+ * tf.exp): tfjs drops those paths when differentiating twice; `locallyConnected` works around tanh.
  * @example const r = localityRegularizer(model, x, { patch: [0, 2], swap: [14, 16], lambda: 1 })
  */
 export function localityRegularizer(model: SequenceModel, x: TF.Tensor, options: LocalityRegularizerOptions): TF.Scalar {
@@ -61,10 +63,12 @@ export function localityRegularizer(model: SequenceModel, x: TF.Tensor, options:
   const mask = tf.tensor3d(maskData, [1, L, 1])
   const donor = tf.gather(x, tf.tensor1d(Array.from(perm), 'int32'))
   const swapped = tf.add(tf.mul(x, tf.sub(1, mask)), tf.mul(donor, mask))
+  // ∇ₓ of Σ_i f(x_i) gives every sample's own input gradient; x and x′ go through one pass of 2B samples
   const gradF = tf.grad((xx: TF.Tensor) => tf.sum(model.predict(xx)))
-  const patchGrad = (input: TF.Tensor): TF.Tensor2D => tf.reshape(tf.slice(gradF(input), [0, P[0], 0], [B, P[1] - P[0], C]), [B, (P[1] - P[0]) * C])
-  const g = patchGrad(x)
-  const h = patchGrad(swapped)
+  const width = (P[1] - P[0]) * C
+  const both = tf.reshape(tf.slice(gradF(tf.concat([x, swapped], 0)), [0, P[0], 0], [2 * B, P[1] - P[0], C]), [2 * B, width])
+  const g = tf.slice(both, [0, 0], [B, width])
+  const h = tf.slice(both, [B, 0], [B, width])
   const dot = tf.sum(tf.mul(g, h), 1)
   // ‖·‖ as sqrt(Σ · ² + eps²): finite gradients where a patch gradient vanishes (dead ReLUs)
   const e2 = eps * eps

@@ -38,7 +38,7 @@ export interface LocallyConnectedModel {
   readonly channels: number
   readonly kernel: number
   readonly shared: boolean
-  /** Per layer: weights [positions, kernel·in, hidden] ([kernel·in, hidden] when shared) and bias. */
+  /** Per layer: weights [positions, kernel·in, hidden] and bias [positions, 1, hidden] ([kernel·in, hidden] and [hidden] when shared). */
   readonly layers: ReadonlyArray<{ weight: TF.Variable; bias: TF.Variable }>
   /** The linear head: weight [hidden, outputs], bias [outputs]. */
   readonly head: { weight: TF.Variable; bias: TF.Variable }
@@ -50,9 +50,33 @@ export interface LocallyConnectedModel {
   dispose(): void
 }
 
+let modelCounter = 0
+
+const tanhs = new WeakMap<typeof TF, (z: TF.Tensor) => TF.Tensor>()
+/**
+ * tanh whose gradient is built from the saved input: tfjs's own Tanh gradient, (1 − y²)·dy, reads
+ * the saved output y, which its engine clones before the Tanh node is on the tape, so a second
+ * differentiation (the gradient of localityRegularizer, itself built from ∇ₓf) silently drops every
+ * path through y (checked against finite differences in the tests). Recomputing tanh(z) from the
+ * saved input z keeps those paths.
+ */
+function tanhOf(tf: typeof TF): (z: TF.Tensor) => TF.Tensor {
+  let fn = tanhs.get(tf)
+  if (!fn) {
+    fn = tf.customGrad((...args: Array<TF.Tensor | TF.GradSaveFunc>) => {
+      const [z, save] = args as [TF.Tensor, TF.GradSaveFunc]
+      save([z])
+      return { value: tf.tanh(z), gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) => tf.mul(dy, tf.sub(1, tf.square(tf.tanh(saved[0] as TF.Tensor)))) }
+    })
+    tanhs.set(tf, fn)
+  }
+  return fn
+}
+
 /**
  * Build a locally connected (or, with `shared`, convolutional) network for sequences of `length`
- * positions: log_kernel(length) layers of non-overlapping windows with ReLU, then a linear head.
+ * positions: log_kernel(length) layers of non-overlapping windows with `activation` (default ReLU),
+ * then a linear head. Every network of the package is built here (`trainLocalConvNet` wraps it).
  * @example const { tf } = await initTf(); const model = locallyConnected(tf, { length: 16, channels: 4 })
  */
 export function locallyConnected(tf: typeof TF, options: LocallyConnectedOptions): LocallyConnectedModel {
@@ -69,13 +93,20 @@ export function locallyConnected(tf: typeof TF, options: LocallyConnectedOptions
   const shared = options.shared ?? false
   const activation = options.activation ?? 'relu'
   if (!['relu', 'tanh', 'softplus'].includes(activation)) throw new Error(`activation: expected 'relu', 'tanh' or 'softplus', got '${String(activation)}'`)
-  const act = (z: TF.Tensor): TF.Tensor => (activation === 'relu' ? tf.relu(z) : activation === 'tanh' ? tf.tanh(z) : tf.softplus(z))
+  const act = (z: TF.Tensor): TF.Tensor => (activation === 'relu' ? tf.relu(z) : activation === 'tanh' ? tanhOf(tf)(z) : tf.softplus(z))
   let depth = 0
   for (let l = options.length; l > 1; l /= kernel) {
     if (l % kernel !== 0) throw new Error(`length: expected a power of kernel ${kernel}, got ${options.length}`)
     depth++
   }
   const rng = resolveRng(options.rng ?? 0)
+  // unique variable names from a counter, so that the initialization draws only the weights
+  const tag = `locallyConnected${modelCounter++}`
+  const variable = (t: TF.Tensor, name: string): TF.Variable => {
+    const v = tf.variable(t, true, `${tag}/${name}`)
+    t.dispose() // the variable holds its own reference to the data
+    return v
+  }
   const layers: Array<{ weight: TF.Variable; bias: TF.Variable }> = []
   let positions = options.length
   let inCh = options.channels
@@ -85,16 +116,16 @@ export function locallyConnected(tf: typeof TF, options: LocallyConnectedOptions
     const wShape = shared ? [fanIn, hidden] : [positions, fanIn, hidden]
     const size = wShape.reduce((a, b) => a * b, 1)
     const w = rng.fillNormal(new Float32Array(size), Math.sqrt(2 / fanIn))
-    const bShape = shared ? [1, 1, hidden] : [positions, 1, hidden]
+    const bShape = shared ? [hidden] : [positions, 1, hidden]
     layers.push({
-      weight: tf.variable(tf.tensor(w, wShape), true, `lc${l}_w_${rng.nextUint32()}`),
-      bias: tf.variable(tf.zeros(bShape), true, `lc${l}_b_${rng.nextUint32()}`),
+      weight: variable(tf.tensor(w, wShape), `W${l}`),
+      bias: variable(tf.zeros(bShape), `b${l}`),
     })
     inCh = hidden
   }
   const head = {
-    weight: tf.variable(tf.tensor(rng.fillNormal(new Float32Array(hidden * outputs), Math.sqrt(1 / hidden)), [hidden, outputs]), true, `lc_head_w_${rng.nextUint32()}`),
-    bias: tf.variable(tf.zeros([outputs]), true, `lc_head_b_${rng.nextUint32()}`),
+    weight: variable(tf.tensor(rng.fillNormal(new Float32Array(hidden * outputs), Math.sqrt(1 / hidden)), [hidden, outputs]), 'wOut'),
+    bias: variable(tf.zeros([outputs]), 'bOut'),
   }
   const variables = [...layers.flatMap((l) => [l.weight, l.bias]), head.weight, head.bias]
   const L = options.length
@@ -109,12 +140,11 @@ export function locallyConnected(tf: typeof TF, options: LocallyConnectedOptions
     let ch = C
     for (const { weight, bias } of layers) {
       pos /= kernel
-      const windows = tf.reshape(h, [B, pos, kernel * ch])
       if (shared) {
-        const z = tf.matMul(tf.reshape(windows, [B * pos, kernel * ch]), weight as TF.Tensor2D)
-        h = act(tf.add(tf.reshape(z, [B, pos, hidden]), bias))
+        // rows (sample, window) of [B·pos, k·ch]: h stays 2D, four ops a layer
+        h = act(tf.add(tf.matMul(tf.reshape(h, [B * pos, kernel * ch]), weight as TF.Tensor2D), bias))
       } else {
-        const byPos = tf.transpose(windows, [1, 0, 2]) // [pos, B, k·ch]
+        const byPos = tf.transpose(tf.reshape(h, [B, pos, kernel * ch]), [1, 0, 2]) // [pos, B, k·ch]
         const z = tf.add(tf.matMul(byPos as TF.Tensor3D, weight as TF.Tensor3D), bias) // [pos, B, hidden]
         h = tf.transpose(act(z), [1, 0, 2])
       }
@@ -144,7 +174,7 @@ export interface TrainLocallyConnectedOptions {
   y: ArrayLike<number>
   /** Optimization steps (default 300). */
   steps?: number
-  /** Minibatch size (default 64). */
+  /** Minibatch size (default 64); at least the number of samples: full batch, the data kept as one tensor. */
   batchSize?: number
   /** The tfjs optimizer spec (default { type: 'adam', lr: 3e-3 }). */
   optimizer?: OptimizerSpec
@@ -195,10 +225,14 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
   const xb = new Float32Array(batch * per)
   const yb = new Float32Array(batch)
   const history = { step: [] as number[], loss: [] as number[], regularizer: [] as number[] }
-  let order = rng.permutation(n)
+  // full batch: the data stay one tensor, no per-step copies (the mean loss does not depend on the order)
+  const full = batch === n
+  const xAll = full ? tf.tensor3d(Float32Array.from(options.x), [n, model.length, model.channels]) : null
+  const signAll = full ? tf.tensor1d(Float32Array.from(options.y, (v) => 2 * v - 1)) : null
+  let order = full ? [] : rng.permutation(n)
   let cursor = 0
   for (let step = 0; step < steps; step++) {
-    for (let b = 0; b < batch; b++) {
+    for (let b = 0; !full && b < batch; b++) {
       if (cursor >= n) {
         order = rng.shuffle(order)
         cursor = 0
@@ -212,10 +246,11 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
     let lossT: TF.Scalar | null = null
     let regT: TF.Scalar | null = null
     tf.tidy(() => {
-      const x = tf.tensor3d(xb, [batch, model.length, model.channels])
-      const sign = tf.sub(tf.mul(tf.tensor1d(yb), 2), 1)
+      const x = xAll ?? tf.tensor3d(xb, [batch, model.length, model.channels])
+      const sign = signAll ?? tf.sub(tf.mul(tf.tensor1d(yb), 2), 1)
       const { grads } = tf.variableGrads(() => {
-        const f = tf.reshape(tf.slice(model.predict(x), [0, 0], [batch, 1]), [batch])
+        const out = model.predict(x)
+        const f = tf.reshape(out.shape[1] === 1 ? out : tf.slice(out, [0, 0], [batch, 1]), [batch])
         const loss = tf.mean(tf.softplus(tf.neg(tf.mul(sign, f)))) as TF.Scalar
         if (record) lossT = tf.keep(loss)
         if (lambda > 0 && options.regularizer) {
@@ -237,5 +272,7 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
     }
   }
   opt.dispose()
+  xAll?.dispose()
+  signAll?.dispose()
   return { history }
 }

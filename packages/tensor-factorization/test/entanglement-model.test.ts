@@ -1,7 +1,6 @@
 import type * as TF from '@tensorflow/tfjs-core'
 import { createRng, initTf, Matrix } from '@theoryml/core'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { localConvNetLossAndGrads, type LocalConvNetParams } from '../src/entanglement-model'
 import { trainLocalConvNet } from '../src/index'
 
 let tf: typeof TF
@@ -27,31 +26,37 @@ function roughData(M: number, D: number, seed: number): { X: Matrix; y: number[]
 }
 
 describe('trainLocalConvNet', () => {
-  test('explicit backpropagation equals tfjs autodiff of the same loss', async () => {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients')
-    const rng = createRng(1)
-    const M = 6
-    const C = 3
-    const x = tf.tensor2d(rng.fillNormal(new Float32Array(M * 8)), [M, 8])
-    const y = tf.tensor1d([1, -1, 1, 1, -1, -1])
-    const W = [tf.tensor2d(rng.fillNormal(new Float32Array(2 * C)), [2, C]), tf.tensor2d(rng.fillNormal(new Float32Array(2 * C * C)), [2 * C, C]), tf.tensor2d(rng.fillNormal(new Float32Array(2 * C * C)), [2 * C, C])]
-    const b = [0, 1, 2].map(() => tf.tensor1d(rng.fillNormal(new Float32Array(C), 0.1)))
-    const wOut = tf.tensor2d(rng.fillNormal(new Float32Array(C)), [C, 1])
-    const bOut = tf.tensor1d([0.2])
-    const params: LocalConvNetParams = { W, b, wOut, bOut }
-    const { loss, grads } = localConvNetLossAndGrads(tf, params, x, y)
-    const all = [...W, ...b, wOut, bOut]
-    const auto = tf.grads((...ts: TF.Tensor[]) => {
-      const p: LocalConvNetParams = { W: ts.slice(0, 3) as TF.Tensor2D[], b: ts.slice(3, 6) as TF.Tensor1D[], wOut: ts[6] as TF.Tensor2D, bOut: ts[7] as TF.Tensor1D }
-      return localConvNetLossAndGrads(tf, p, x, y).loss
-    })(all)
-    const mine = [...grads.W, ...grads.b, grads.wOut, grads.bOut]
-    expect(loss.dataSync()[0]).toBeGreaterThan(0)
-    mine.forEach((g, i) => {
-      const a = Array.from(g.dataSync())
-      const r = Array.from((auto[i] as TF.Tensor).dataSync())
-      a.forEach((v, j) => expect(v).toBeCloseTo(r[j] as number, 5))
+  test('is locallyConnected (kernel 2, shared, ReLU) on standardized, zero-padded inputs: forward against plain loops', () => {
+    const { X, y } = roughData(12, 6, 1) // 6 features: padded to 8 positions, 3 layers
+    const net = trainLocalConvNet(tf, X, y, { steps: 4, channels: 3, lr: 0.05, rng: 5 })
+    expect(net.model.shared).toBe(true)
+    expect(net.model.kernel).toBe(2)
+    expect(net.model.length).toBe(8)
+    expect(net.model.layers.map((l) => l.weight.shape)).toEqual([[2, 3], [6, 3], [6, 3]])
+    const W = net.model.layers.map((l) => Array.from(l.weight.dataSync()))
+    const b = net.model.layers.map((l) => Array.from(l.bias.dataSync()))
+    const wOut = Array.from(net.model.head.weight.dataSync())
+    const bOut = net.model.head.bias.dataSync()[0]!
+    const cols = Array.from({ length: 6 }, (_, f) => X.getColumn(f))
+    const mu = cols.map((c) => c.reduce((s, v) => s + v, 0) / c.length)
+    const sd = cols.map((c, f) => Math.sqrt(c.reduce((s, v) => s + (v - mu[f]!) ** 2, 0) / c.length))
+    const expected = Array.from({ length: 12 }, (_, i) => {
+      // h[p] is a vector of channels; the input has one channel per position, zeros past feature 6
+      let h: number[][] = Array.from({ length: 8 }, (_, p) => [p < 6 ? (X.get(i, p) - mu[p]!) / sd[p]! : 0])
+      for (let k = 0; k < 3; k++) {
+        const next: number[][] = []
+        for (let p = 0; p < h.length / 2; p++) {
+          const inp = [...h[2 * p]!, ...h[2 * p + 1]!]
+          next.push([0, 1, 2].map((c) => Math.max(0, inp.reduce((s, v, j) => s + v * W[k]![j * 3 + c]!, b[k]![c]!))))
+        }
+        h = next
+      }
+      return h[0]!.reduce((s, v, c) => s + v * wOut[c]!, bOut)
     })
+    const got = Array.from(net.predict(X))
+    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4))
+    expect(net.history.step).toEqual([0, 3])
+    net.dispose()
   })
 
   test('learns a local task; tf.memory().numTensors does not grow during or after training', () => {

@@ -106,6 +106,38 @@ describe('localityRegularizer', () => {
     expect(value).toBeCloseTo((2 * sum) / B, 4)
   })
 
+  test('its gradient in the weights (second order) equals finite differences, for tanh and softplus networks', () => {
+    // the regularizer is built from ∇ₓf, so its weight gradient differentiates the backward pass again:
+    // tfjs's Tanh gradient alone (from the saved output) drops paths here, which this test catches
+    for (const activation of ['tanh', 'softplus'] as const) {
+      const model = locallyConnected(tf, { length: 8, channels: 2, hidden: 4, activation, rng: 3 })
+      const x = tf.randomNormal([6, 8, 2], 0, 1, 'float32', 7)
+      const opts = { patch: [0, 2] as [number, number], swap: [6, 8] as [number, number] }
+      const value = (): number => tf.tidy(() => localityRegularizer(model, x, opts).dataSync()[0]!)
+      const { value: v0, grads } = tf.variableGrads(() => localityRegularizer(model, x, opts), model.variables)
+      v0.dispose()
+      for (const w of [model.layers[0]!.weight, model.layers[2]!.weight]) {
+        const g = grads[w.name]!.dataSync()
+        const data = w.dataSync().slice()
+        const at = (idx: number, d: number): number => {
+          const p = data.slice()
+          p[idx]! += d
+          tf.tidy(() => w.assign(tf.tensor(p, w.shape)))
+          return value()
+        }
+        for (const idx of [0, 3, 5]) {
+          const h = 3e-3
+          const fd = (at(idx, h) - at(idx, -h)) / (2 * h)
+          expect(Math.abs(g[idx]! - fd)).toBeLessThan(1e-3 + 0.02 * Math.abs(fd))
+        }
+        tf.tidy(() => w.assign(tf.tensor(data, w.shape)))
+      }
+      Object.values(grads).forEach((t) => t.dispose())
+      x.dispose()
+      model.dispose()
+    }
+  })
+
   test('is 1 for a model without P–Q interaction, and checks its arguments', () => {
     const additive: SequenceModel = { tf, predict: (x) => tf.sum(tf.square(x), [1, 2]) }
     const x = tf.randomNormal([4, L, C], 0, 1, 'float32', 6)
