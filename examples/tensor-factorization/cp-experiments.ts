@@ -65,7 +65,9 @@ export interface IncrementalConfig {
   rank: number
   initStd: number
   steps: number
+  /** GroupRMSprop learning rate and ε (the 2021 code: lr 1e-2, ε 1e-6, for targets of Frobenius norm 1 as here). */
   lr: number
+  eps: number
   /** A component has "grown" once its norm exceeds this fraction of the target's norm (1). */
   threshold: number
   /** Stop once the loss is below this fraction of mean(y²) over the observed entries (converged). */
@@ -75,7 +77,11 @@ export interface IncrementalConfig {
 export interface IncrementalResult {
   emergence: number[]
   maxGrown: number
+  /** Error on each tread of the staircase: just before the next component emerges. */
   plateauErrors: number[]
+  /** Per tread: error at its midpoint / error at its end (≈ 1 when the tread is flat). */
+  treadFlatness: number[]
+  initialError: number
   finalError: number
   figures: Record<string, Figure>
 }
@@ -87,19 +93,25 @@ export function incremental(config: IncrementalConfig, rng: Rng): IncrementalRes
   const observations = sampleObservations(target, config.observed, rng.fork('obs'))
   const k = config.targetRank + 2
   const meanSquare = Array.from(observations.values).reduce((a, v) => a + v * v, 0) / config.observed
-  const { history } = cpCompletion({ shape, observations, rank: config.rank, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: config.tolerance * meanSquare, target, rng: rng.fork('init'), record: { every: Math.max(1, Math.floor(config.steps / 400)), topK: k } })
+  const { history } = cpCompletion({ shape, observations, rank: config.rank, initStd: config.initStd, optimizer: { type: 'groupRmsprop', lr: config.lr, eps: config.eps }, steps: config.steps, stopAtLoss: config.tolerance * meanSquare, target, rng: rng.fork('init'), record: { every: Math.max(1, Math.floor(config.steps / 400)), topK: k } })
   const norms = history.componentNorms as number[][]
   const rel = history.relError as number[]
   const steps = history.step
   const emergence = emergenceSteps(steps, norms, config.threshold).slice(0, config.targetRank)
   const maxGrown = Math.max(...norms.map((row) => row.filter((v) => v > config.threshold).length))
-  // error on each plateau: just before the next component emerges, and at the end
-  const plateauErrors = emergence.slice(1).map((s) => rel[Math.max(0, steps.indexOf(s) - 1)] as number)
+  // The staircase: tread k runs from the k-th emergence to the (k+1)-th. Its height is the error
+  // just before the next component emerges; it is flat when the error at its midpoint is already
+  // (almost) that height, i.e. the error only moves when a new component emerges.
+  const at = (step: number): number => rel[Math.max(0, steps.findIndex((s) => s >= step) - 1)] as number
+  const plateauErrors = emergence.slice(1).map((s) => at(s))
+  const treadFlatness = emergence.slice(1).map((s, k) => at(Math.round(((emergence[k] as number) + s) / 2)) / at(s))
   const finalError = rel[rel.length - 1] as number
   return {
     emergence,
     maxGrown,
     plateauErrors,
+    treadFlatness,
+    initialError: rel[0] as number,
     finalError,
     figures: {
       'incremental-norms': { kind: 'line', title: `CP component norms, rank-${config.targetRank} target (R = ${config.rank}, init ${config.initStd})`, x: { label: 'step' }, y: { label: 'component norm', log: true }, lines: Array.from({ length: k }, (_, j) => ({ name: `#${j + 1} largest`, x: steps, y: column(norms, j).map((v) => Math.max(v, 1e-12)) })) },

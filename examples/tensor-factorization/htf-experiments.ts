@@ -17,7 +17,11 @@ export interface HierarchicalConfig {
   initStd: number
   steps: number
   lr: number
-  /** A root local component has "grown" once its norm exceeds this. */
+  /**
+   * A root local component has "grown" once its norm exceeds this fraction of the largest root
+   * local norm at the end (scale-free: local norms carry the weights of three layers, not the
+   * target's scale; the 2022 paper plots them on their own scale).
+   */
   threshold: number
   /** Relative singular-value cut for the hierarchical rank. */
   rankTol: number
@@ -43,7 +47,8 @@ export function hierarchical(config: HierarchicalConfig, rng: Rng): Hierarchical
   const res = htfCompletion({ shape, observations, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: rng.fork('init'), record: { every: Math.max(1, Math.floor(config.steps / 300)), topK: k } })
   const norms = res.history.componentNorms as number[][]
   const steps = res.history.step
-  const emergence = emergenceSteps(steps, norms, config.threshold).filter((s) => s >= 0)
+  const largest = Math.max(...(norms[norms.length - 1] ?? [0]))
+  const emergence = emergenceSteps(steps, norms, config.threshold * largest).filter((s) => s >= 0)
   const learned = htfToTensor(res.htf)
   const hr = hierarchicalRank(learned, undefined, { tol: config.rankTol })
   const tr = hierarchicalRank(target, undefined, { tol: config.rankTol })

@@ -15,6 +15,8 @@ export interface RegularizationConfig {
   segment: number
   classes: number
   noise: number
+  /** Std of the positions between the segments. */
+  background: number
   train: number
   test: number
   hidden: number
@@ -50,7 +52,7 @@ export async function regularization(config: RegularizationConfig, rng: Rng, pro
   const lines: Array<{ name: string; x: number[]; y: number[] }> = []
   for (let s = 0; s < config.seeds; s++) {
     const seedRng = rng.fork(`seed${s}`)
-    const task = isSameClassSequences({ length: config.length, channels: config.channels, segment: config.segment, gap, classes: config.classes, noise: config.noise, train: config.train, test: config.test, rng: seedRng.fork('task') })
+    const task = isSameClassSequences({ length: config.length, channels: config.channels, segment: config.segment, gap, classes: config.classes, noise: config.noise, background: config.background, train: config.train, test: config.test, rng: seedRng.fork('task') })
     for (const lambda of [0, config.lambda]) {
       const model = locallyConnected(tf, { length: config.length, channels: config.channels, hidden: config.hidden, activation: config.activation, rng: seedRng.fork('init') })
       const { history } = trainLocallyConnected(model, {

@@ -30,17 +30,31 @@ const median = (v: readonly number[]): number => {
 
 const quick: Config = {
   recovery: { order: 3, size: 8, rank: 64, initStd: 1e-3, observed: [50, 200], steps: 2500, lr: 3e-3, seeds: 5 },
-  incremental: { order: 3, size: 8, targetRank: 3, observed: 300, rank: 20, initStd: 1e-3, steps: 4000, lr: 1e-2, threshold: 0.02, tolerance: 1e-6 },
-  hierarchical: { order: 4, size: 8, widths: 16, targetWidths: 2, fraction: 0.25, initStd: 0.1, steps: 3000, lr: 1e-2, threshold: 0.2, rankTol: 1e-2 },
+  // GroupRMSprop with the 2021 code's lr 1e-2 and ε 1e-6 (its targets have Frobenius norm 1, as here);
+  // up to 10000 steps, stopping once fit (seed 0's third component emerges at step ~5900)
+  incremental: { order: 3, size: 8, targetRank: 3, observed: 300, rank: 20, initStd: 1e-3, steps: 10000, lr: 1e-2, eps: 1e-6, threshold: 0.02, tolerance: 1e-6 },
+  // init 0.03: the end tensor starts at ~1e-7 of the target's norm (the 2022 code's init is smaller
+  // still, 1e-2 against unit-size entries); at 0.1 (4e-4) several root components rise together.
+  // 15000 steps: a weak second target component emerges late (step ~12000 at seed 0)
+  hierarchical: { order: 4, size: 8, widths: 16, targetWidths: 2, fraction: 0.25, initStd: 0.03, steps: 15000, lr: 1e-2, threshold: 0.1, rankTol: 1e-2 },
   locality: { size: 8, widths: 16, fraction: 0.5, initStd: 0.1, steps: 1000, lr: 1e-2 },
-  regularization: { length: 16, channels: 4, segment: 2, classes: 6, noise: 0.7, train: 1024, test: 1024, hidden: 16, activation: 'tanh', steps: 300, batchSize: 64, lr: 3e-3, lambda: 0.2, seeds: 5 },
+  // Claim 5. The paper trains to (near) perfect training accuracy: Adam at lr 6e-3 gets there in 300
+  // steps with the regularizer too (at 3e-3 the regularized net is still under-fit, ≈ 0.9 train
+  // accuracy; at 1e-2 the unregularized one sometimes escapes locality, median test accuracy up to
+  // 0.62). λ = 0.3: 0.2 gives similar medians, 0.5 and more slow fitting within 300 steps and gain less.
+  // Background N(0, 1) between the segments: with zeros (the paper pads its images with zeros) this
+  // small tree generalizes at λ = 0 too (≈ 0.89), there is no locality failure to repair.
+  regularization: { length: 16, channels: 4, segment: 2, classes: 6, noise: 0.7, background: 1, train: 1024, test: 1024, hidden: 16, activation: 'tanh', steps: 300, batchSize: 64, lr: 6e-3, lambda: 0.3, seeds: 5 },
 }
 
 const full: Config = {
   recovery: { ...quick.recovery, observed: [25, 50, 100, 200, 300, 400], steps: 10000, lr: 1e-3 },
-  // the 2021 paper's Figure 1 setting
-  incremental: { order: 4, size: 10, targetRank: 5, observed: 2000, rank: 20, initStd: 5e-3, steps: 20000, lr: 5e-3, threshold: 0.02, tolerance: 1e-6 },
-  hierarchical: { ...quick.hierarchical, steps: 5000, lr: 5e-3 },
+  // the 2021 paper's setting (order 4, size 10, rank 5, 2000 entries, init 5e-3, GroupRMSprop lr 1e-2,
+  // ε 1e-6); its code runs up to 1e6 iterations (or until the loss is 1e-8), here up to 3e5 (~5 min).
+  // At seed 0 a degenerate second component (norm → 6, loss stalled at 3e-5) is only undone once
+  // components 3–5 emerge (steps 1.4e5–2.4e5); the claims do not hold there (see the README)
+  incremental: { order: 4, size: 10, targetRank: 5, observed: 2000, rank: 20, initStd: 5e-3, steps: 300000, lr: 1e-2, eps: 1e-6, threshold: 0.02, tolerance: 1e-6 },
+  hierarchical: { ...quick.hierarchical, steps: 30000 },
   locality: { ...quick.locality, steps: 4000, lr: 5e-3 },
   // same task and network, more seeds and a larger test set (more training data lifts λ = 0 off chance)
   regularization: { ...quick.regularization, test: 4096, seeds: 11 },
@@ -78,21 +92,25 @@ export default defineExperiment<Config>({
     ctx.progress(0.1, 'incremental rank learning')
     const inc = incremental(config.incremental, ctx.rng.fork('incremental'))
     Object.assign(series, inc.figures)
-    metrics.incremental = { emergence: inc.emergence, maxGrown: inc.maxGrown, plateauErrors: inc.plateauErrors, finalError: inc.finalError }
+    metrics.incremental = { emergence: inc.emergence, maxGrown: inc.maxGrown, plateauErrors: inc.plateauErrors, treadFlatness: inc.treadFlatness, finalError: inc.finalError }
     const r = config.incremental.targetRank
     const allEmerged = inc.emergence.length === r && inc.emergence.every((s) => s >= 0)
     claims.push(claim(`Component norms leave zero one at a time (rank-${r} target): steps at which the ${r} largest exceed ${config.incremental.threshold}`, { measured: inc.emergence.join(', '), expected: `${r} strictly increasing steps`, holds: allEmerged && strictlyIncreasing(inc.emergence) }))
     claims.push(claim(`Never more than ${r} components grow (of R = ${config.incremental.rank}): most above threshold at once`, { measured: inc.maxGrown, expected: `≤ ${r}`, holds: inc.maxGrown <= r }))
-    const stairs = [...inc.plateauErrors, inc.finalError]
+    // A staircase: flat treads (the error moves by < 10% between two emergences) and a drop of
+    // > 10% at each emergence. How deep a drop is depends on the target's spectrum (components
+    // 0.8, 0.5, 0.4 give 1 → 0.6 → 0.4 → 0), so no larger factor is asked for.
+    const stairs = [inc.initialError, ...inc.plateauErrors, inc.finalError]
     const drops = stairs.slice(1).map((e, i) => (stairs[i] as number) / e)
-    claims.push(claim('The error falls as a staircase: error just before each new component emerges, then the final error', { measured: stairs.map(fmt).join(' → '), expected: 'each step ≥ 2× lower', holds: allEmerged && drops.every((d) => d >= 2) }))
+    const flattest = Math.max(...inc.treadFlatness)
+    claims.push(claim(`The error falls as a staircase: error at the start, on each tread (just before the next component emerges), at the end; treads flat (error at a tread's midpoint / at its end: worst ${fmt(flattest)})`, { measured: stairs.map(fmt).join(' → '), expected: 'each ≥ 1.1× below the last, midpoint/end ≤ 1.1', holds: allEmerged && drops.every((d) => d >= 1.1) && flattest <= 1.1 }))
 
     // 3. hierarchical tensor factorization
     ctx.progress(0.25, 'hierarchical tensor factorization')
     const hier = hierarchical(config.hierarchical, ctx.rng.fork('hierarchical'))
     series['hierarchical-norms'] = hier.figure
     metrics.hierarchical = { emergence: hier.emergence, ranks: hier.ranks, targetRanks: hier.targetRanks, nodes: hier.nodes, testError: hier.testError }
-    claims.push(claim(`HTF (widths ${config.hierarchical.widths}): root local components grow one at a time: steps at which they exceed ${config.hierarchical.threshold}`, { measured: hier.emergence.join(', '), expected: `≥ 2 strictly increasing steps, ≤ ${config.hierarchical.targetWidths} grown`, holds: hier.grown >= 2 && hier.grown <= config.hierarchical.targetWidths && strictlyIncreasing(hier.emergence) }))
+    claims.push(claim(`HTF (widths ${config.hierarchical.widths}): root local components grow one at a time: steps at which they exceed ${config.hierarchical.threshold} × the largest final root local norm`, { measured: hier.emergence.join(', '), expected: `≥ 2 strictly increasing steps, ≤ ${config.hierarchical.targetWidths} grown`, holds: hier.grown >= 2 && hier.grown <= config.hierarchical.targetWidths && strictlyIncreasing(hier.emergence) }))
     const maxRank = Math.max(...hier.ranks)
     claims.push(claim(`The learned tensor has low hierarchical rank (matricizations along the tree, σ > ${config.hierarchical.rankTol}·σ_max; ${config.hierarchical.targetWidths} in the target, up to ${config.hierarchical.size} at a leaf and ${config.hierarchical.widths} at an interior node possible)`, { measured: hier.ranks.join(', '), expected: `each ≤ ${config.hierarchical.targetWidths}`, holds: maxRank <= config.hierarchical.targetWidths }))
     claims.push(claim(`…and completes the target from ${config.hierarchical.fraction * 100}% of its entries: relative error on the unobserved ones`, { measured: hier.testError, expected: '< 0.1', holds: hier.testError < 0.1 }))
@@ -117,7 +135,7 @@ export default defineExperiment<Config>({
     const better = reg.regularized.filter((a, i) => a > (reg.plain[i] as number)).length
     const perSeed = reg.plain.map((a, i) => `${fmt(a)}→${fmt(reg.regularized[i] as number)}`).join(', ')
     claims.push(claim(`Is-same-class at gap ${reg.gap}: a locally connected net (${config.regularization.activation}) with λ = 0 stays near chance (0.5): median test accuracy over ${n} seeds`, { measured: plain, expected: '< 0.6', holds: plain < 0.6 }))
-    claims.push(claim(`…and with the regularizer against locality (λ = ${config.regularization.lambda}) it is higher: median test accuracy (per seed, λ = 0 → λ = ${config.regularization.lambda}: ${perSeed}; higher on ${better} of ${n})`, { measured: regd, expected: `> λ = 0 median (${fmt(plain)}) and higher on more than half the seeds`, holds: regd > plain && better > n / 2 }))
+    claims.push(claim(`…and with the regularizer against locality (λ = ${config.regularization.lambda}) it is clearly above: median test accuracy (per seed, λ = 0 → λ = ${config.regularization.lambda}: ${perSeed}; higher on ${better} of ${n})`, { measured: regd, expected: `≥ 0.65, ≥ λ = 0 median (${fmt(plain)}) + 0.1, and higher on more than half the seeds`, holds: regd >= 0.65 && regd - plain >= 0.1 && better > n / 2 }))
     ctx.log(`regularization: λ = 0 → λ = ${config.regularization.lambda} test accuracy per seed: ${perSeed}; medians ${fmt(plain)} → ${fmt(regd)}`)
     ctx.progress(1, 'done')
     return { metrics, series, claims }
