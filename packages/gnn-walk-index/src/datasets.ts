@@ -114,6 +114,38 @@ export function parseLinqs(content: string, cites: string, options: ParseLinqsOp
   return { graph: Graph.fromEdges(n, Int32Array.from(pairs)), features: new Matrix(rows as unknown as number[][]), labels, classes, ids }
 }
 
+/** Options of {@link randomSplit}. */
+export interface RandomSplitOptions {
+  /** Fraction of the vertices used for training (default 0.8, as the paper's code). */
+  train?: number
+  /** Fraction used for validation (default 0.1); the rest is the test set. */
+  val?: number
+  /** Seed or stream (default 0). */
+  rng?: Rng | number
+}
+
+/**
+ * A uniformly random train/validation/test split by fractions (the split of the paper's edge-removal
+ * experiments: 80% / 10% / 10% of the vertices, fixed across runs): a random permutation, the first
+ * ⌊train·n⌋ vertices for training, the next ⌊val·n⌋ for validation, the rest for test.
+ * @example const split = randomSplit(2708, { train: 0.8, val: 0.1, rng: 1 }) // 2166 / 270 / 272
+ */
+export function randomSplit(numNodes: number, options: RandomSplitOptions = {}): NodeSplit {
+  assertKnownOptions('randomSplit', options, ['train', 'val', 'rng'])
+  assertInteger('numNodes', numNodes, { min: 1 })
+  const fTrain = options.train ?? 0.8
+  const fVal = options.val ?? 0.1
+  for (const [name, f] of [['train', fTrain], ['val', fVal]] as const) {
+    if (!Number.isFinite(f) || f < 0 || f > 1) throw new Error(`${name}: expected a fraction in [0, 1], got ${f}`)
+  }
+  if (fTrain + fVal > 1) throw new Error(`train + val: expected fractions summing to at most 1, got ${fTrain} + ${fVal}`)
+  const perm = resolveRng(options.rng).permutation(numNodes)
+  const nTrain = Math.floor(fTrain * numNodes)
+  const nVal = Math.floor(fVal * numNodes)
+  const sort = (a: ArrayLike<number>): Int32Array => Int32Array.from(a).sort()
+  return { train: sort(perm.slice(0, nTrain)), val: sort(perm.slice(nTrain, nTrain + nVal)), test: sort(perm.slice(nTrain + nVal)) }
+}
+
 /** Options of {@link planetoidSplit}. */
 export interface PlanetoidSplitOptions {
   /** Training nodes per class (default 20). */

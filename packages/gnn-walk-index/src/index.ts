@@ -12,10 +12,12 @@ export {
   karateClub,
   parseLinqs,
   planetoidSplit,
+  randomSplit,
   type NodeDataset,
   type NodeSplit,
   type ParseLinqsOptions,
   type PlanetoidSplitOptions,
+  type RandomSplitOptions,
 } from './datasets'
 export {
   effectiveResistances,

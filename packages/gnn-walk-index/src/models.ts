@@ -1,7 +1,7 @@
 import type * as TF from '@tensorflow/tfjs-core'
 import { assertInteger, assertKnownOptions, assertPositive, createRng, type Rng } from '@theoryml/core'
 import type { Graph } from './graph'
-import { propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, sparseMatMul, type SparseFeatures, type SparseOperator } from './propagation'
+import { prepareFeatures, prepareOperator, propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, type SparseFeatures, type SparseOperator } from './propagation'
 
 /** What a model gets to build itself for one graph. */
 export interface BuildInput {
@@ -21,6 +21,8 @@ export interface BuiltModel {
   forward(training: boolean, seed: number): TF.Tensor2D
   /** Logits of the vertices `rows` only (|rows| × numClasses), for models whose vertices are independent given precomputed features. */
   forwardRows?(rows: Int32Array, training: boolean, seed: number): TF.Tensor2D
+  /** True when `forward(true, ·)` equals `forward(false, ·)` (no dropout): the trainer then scores validation accuracy on the training pass's logits. */
+  deterministic?: boolean
   /** Free every tensor the model holds. */
   dispose(): void
 }
@@ -42,11 +44,19 @@ export interface GnnOptions {
   layerNorm?: boolean
   /** Dropout rate on each layer's input during training (default 0.5). */
   dropout?: number
+  /**
+   * 'conv' (default): the last of the L layers aggregates straight to class logits, hidden layers are
+   * ReLU(LN(·)). 'linear': the layout of the paper's code (gnn_interactions, `GraphModel`): L
+   * message-passing layers of width `hidden`, each followed by ReLU then layer norm, and a linear
+   * output layer H⁽ᴸ⁾ W_out + b_out.
+   */
+  readout?: 'conv' | 'linear'
 }
 
 function gnnOptions(name: string, options: GnnOptions): Required<GnnOptions> {
-  assertKnownOptions(name, options, ['depth', 'hidden', 'layerNorm', 'dropout'])
-  const o = { depth: options.depth ?? 2, hidden: options.hidden ?? 64, layerNorm: options.layerNorm ?? true, dropout: options.dropout ?? 0.5 }
+  assertKnownOptions(name, options, ['depth', 'hidden', 'layerNorm', 'dropout', 'readout'])
+  const o = { depth: options.depth ?? 2, hidden: options.hidden ?? 64, layerNorm: options.layerNorm ?? true, dropout: options.dropout ?? 0.5, readout: options.readout ?? 'conv' }
+  if (o.readout !== 'conv' && o.readout !== 'linear') throw new Error(`readout: expected 'conv' or 'linear', got '${String(o.readout)}'`)
   assertInteger('depth', o.depth, { min: 1 })
   assertInteger('hidden', o.hidden, { min: 1 })
   assertPositive('dropout', o.dropout, true)
@@ -73,44 +83,64 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
     build(tf, input) {
       const P: SparseOperator = propagationMatrix(input.graph, aggregation)
       const X = input.features
-      const dims = [X.cols, ...Array.from({ length: o.depth - 1 }, () => o.hidden), input.numClasses]
+      // P and X are constant: uploaded once, multiplied by the backend's segment sum.
+      const Pop = prepareOperator(tf, P)
+      const Xop = prepareFeatures(tf, X)
+      const linearOut = o.readout === 'linear'
+      // Width after layer l's aggregation; with a 'conv' readout the last layer aggregates to logits.
+      const outDim = (l: number): number => (!linearOut && l === o.depth - 1 ? input.numClasses : o.hidden)
+      const hasHiddenMlp = (l: number): boolean => aggregation === 'sum' && (linearOut || l < o.depth - 1)
       const W: TF.Variable[] = []
       const b: TF.Variable[] = []
       const W2: TF.Variable[] = []
       const gains: TF.Variable[] = []
       const shifts: TF.Variable[] = []
       for (let l = 0; l < o.depth; l++) {
-        const last = l === o.depth - 1
-        W.push(glorot(tf, input.rng, dims[l]!, aggregation === 'sum' && !last ? o.hidden : dims[l + 1]!))
-        b.push(tf.tidy(() => tf.variable(tf.zeros([aggregation === 'sum' && !last ? o.hidden : dims[l + 1]!]))))
-        if (aggregation === 'sum' && !last) W2.push(glorot(tf, input.rng, o.hidden, o.hidden))
-        if (o.layerNorm && !last) {
+        const hiddenLayer = linearOut || l < o.depth - 1
+        W.push(glorot(tf, input.rng, l === 0 ? X.cols : o.hidden, outDim(l)))
+        b.push(tf.tidy(() => tf.variable(tf.zeros([outDim(l)]))))
+        if (hasHiddenMlp(l)) W2.push(glorot(tf, input.rng, o.hidden, o.hidden))
+        if (o.layerNorm && hiddenLayer) {
           gains.push(tf.tidy(() => tf.variable(tf.ones([o.hidden]))))
           shifts.push(tf.tidy(() => tf.variable(tf.zeros([o.hidden]))))
         }
+      }
+      if (linearOut) {
+        W.push(glorot(tf, input.rng, o.hidden, input.numClasses))
+        b.push(tf.tidy(() => tf.variable(tf.zeros([input.numClasses]))))
       }
       const variables = [...W, ...b, ...W2, ...gains, ...shifts]
       return {
         variables,
         decayed: [...W, ...W2],
+        deterministic: o.dropout === 0,
         forward(training, seed) {
           let h: TF.Tensor2D | null = null
           for (let l = 0; l < o.depth; l++) {
-            const last = l === o.depth - 1
+            const last = !linearOut && l === o.depth - 1
             if (h && training && o.dropout > 0) h = tf.dropout(h, o.dropout, undefined, seed + l) as TF.Tensor2D
-            // GCN: P H W + b. GIN (ε = 0): MLP(Â H) with a 2-layer MLP on hidden layers; last layer linear.
-            // The first layer multiplies the sparse features in JS (input dropout on their values).
-            const hw = h ? tf.matMul(h, W[l]!) : sparseFeatureMatMul(tf, training && o.dropout > 0 ? dropValues(X, o.dropout, seed) : X, W[l]!)
-            let z = tf.add(sparseMatMul(tf, P, hw), b[l]!) as TF.Tensor2D
+            // GCN: P H W + b. GIN (ε = 0): MLP(Â H) with a 2-layer MLP on hidden layers.
+            // The first layer multiplies the sparse features (segment sum; with input dropout, in JS on the dropped values).
+            const hw = h ? matMulT(tf, h, W[l]!) : training && o.dropout > 0 ? sparseFeatureMatMul(tf, dropValues(X, o.dropout, seed), W[l]!) : Xop.apply(W[l]!)
+            let z = tf.add(Pop.apply(hw), b[l]!) as TF.Tensor2D
             if (last) return z
-            if (aggregation === 'sum') z = tf.matMul(tf.relu(z), W2[l]!)
-            if (o.layerNorm) z = layerNorm(tf, z, gains[l]!, shifts[l]!)
-            h = tf.relu(z)
+            if (aggregation === 'sum') z = matMulT(tf, tf.relu(z), W2[l]!)
+            if (linearOut) {
+              // The paper's order: ReLU, then layer norm.
+              h = tf.relu(z)
+              if (o.layerNorm) h = layerNorm(tf, h, gains[l]!, shifts[l]!)
+            } else {
+              if (o.layerNorm) z = layerNorm(tf, z, gains[l]!, shifts[l]!)
+              h = tf.relu(z)
+            }
           }
-          return h!
+          if (training && o.dropout > 0) h = tf.dropout(h!, o.dropout, undefined, seed + o.depth) as TF.Tensor2D
+          return tf.add(matMulT(tf, h!, W[o.depth]!), b[o.depth]!) as TF.Tensor2D
         },
         dispose() {
           for (const v of variables) v.dispose()
+          Pop.dispose()
+          Xop.dispose()
         },
       }
     },
@@ -120,7 +150,8 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
 /**
  * Graph convolutional network (Kipf & Welling 2017) of depth L on the tfjs track:
  * H⁽ˡ⁺¹⁾ = ReLU(LN(P H⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾)), logits = P H⁽ᴸ⁻¹⁾ W⁽ᴸ⁾ + b⁽ᴸ⁾, with P = D̂^{-1/2}(A + I)D̂^{-1/2}
- * and optional layer norm LN, as in the paper's experiments.
+ * and optional layer norm LN. `readout: 'linear'` gives the paper's layout instead: L layers
+ * H⁽ˡ⁺¹⁾ = LN(ReLU(P H⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾)), then logits = H⁽ᴸ⁾ W_out + b_out.
  * @example trainNodeClassifier({ model: gcn({ depth: 3, hidden: 64 }), graph, features, labels, split })
  */
 export function gcn(options: GnnOptions = {}): NodeModel {
@@ -180,6 +211,26 @@ export function linearPropagation(options: LinearPropagationOptions = {}): NodeM
       }
     },
   }
+}
+
+/**
+ * H W with the gradients dH = dY Wᵀ and dW = Hᵀ dY computed on explicitly transposed operands: the
+ * wasm backend's matMul with a transpose flag (what tf.matMul's own gradient uses) runs about 8×
+ * slower than a transpose followed by a plain matMul for Cora-sized operands (2708 × 64).
+ */
+function matMulT(tf: typeof TF, h: TF.Tensor, w: TF.Tensor): TF.Tensor2D {
+  const op = tf.customGrad((...args: Array<TF.Tensor | TF.GradSaveFunc>) => {
+    const [x, v, save] = args as [TF.Tensor2D, TF.Tensor2D, TF.GradSaveFunc]
+    save([x, v])
+    return {
+      value: tf.matMul(x, v),
+      gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) => {
+        const [xs, vs] = saved as [TF.Tensor2D, TF.Tensor2D]
+        return [tf.matMul(dy as TF.Tensor2D, tf.transpose(vs)), tf.matMul(tf.transpose(xs), dy as TF.Tensor2D)]
+      },
+    }
+  })
+  return op(h, w) as TF.Tensor2D
 }
 
 /** Inverted dropout on the stored values of a sparse matrix (seeded). */

@@ -22,15 +22,26 @@ export interface TrainNodeClassifierOptions {
   epochs?: number
   /** Adam learning rate (default 0.01). */
   lr?: number
-  /** L2 penalty weightDecay/2 · ‖W‖² on weights (default 5e-4). */
+  /** L2 penalty weightDecay/2 · ‖θ‖² (default 5e-4), on the parameters `decay` names. */
   weightDecay?: number
+  /**
+   * Which parameters weight decay penalizes: 'weights' (default; not biases or norm gains, as Kipf &
+   * Welling) or 'all' (PyTorch's Adam(weight_decay=λ), as the paper's code: gradient + λθ for every θ).
+   */
+  decay?: 'weights' | 'all'
+  /** Early stopping: stop after this many epochs without a better validation accuracy (default: never, run all `epochs`). */
+  patience?: number
   /** Seed or stream for initialization and dropout (default 0). */
   rng?: Rng | number
   /** Pass an engine (else `initTf()` from core). */
   tf?: typeof TF
 }
 
-/** What {@link trainNodeClassifier} returns: accuracies at the epoch of best validation accuracy. */
+/**
+ * What {@link trainNodeClassifier} returns: accuracies at the epoch of best validation accuracy. For a
+ * deterministic model (no dropout) epoch e's accuracies are read off that epoch's training pass, i.e.
+ * they score the parameters after e steps; otherwise after e + 1 steps.
+ */
 export interface NodeClassifierResult {
   trainAccuracy: number
   valAccuracy: number
@@ -44,11 +55,12 @@ export interface NodeClassifierResult {
  * Train a node classifier full batch with Adam on the cross-entropy of the training vertices,
  * L = −(1/|train|) Σ_{i∈train} log softmax(f(X, G))_{i, y_i} + (λ/2) Σ ‖W‖², and report train,
  * validation and test accuracy at the epoch of best validation accuracy (early-stopping model
- * selection, ties to the earlier epoch). Every step runs inside tf.tidy.
+ * selection, ties to the earlier epoch), optionally stopping early after `patience` epochs without
+ * improvement. Every step runs inside tf.tidy.
  * @example const { testAccuracy } = await trainNodeClassifier({ model: gcn({ depth: 2 }), graph, features, labels, split })
  */
 export async function trainNodeClassifier(options: TrainNodeClassifierOptions): Promise<NodeClassifierResult> {
-  assertKnownOptions('trainNodeClassifier', options, ['model', 'graph', 'features', 'featureDim', 'labels', 'split', 'numClasses', 'epochs', 'lr', 'weightDecay', 'rng', 'tf'])
+  assertKnownOptions('trainNodeClassifier', options, ['model', 'graph', 'features', 'featureDim', 'labels', 'split', 'numClasses', 'epochs', 'lr', 'weightDecay', 'decay', 'patience', 'rng', 'tf'])
   const { model, graph, split } = options
   if (!model || typeof model.build !== 'function') throw new Error('model: expected a model from gcn(), gin() or linearPropagation()')
   assertGraph(graph)
@@ -79,10 +91,15 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
   assertPositive('lr', lr)
   const weightDecay = options.weightDecay ?? 5e-4
   assertPositive('weightDecay', weightDecay, true)
+  const decay = options.decay ?? 'weights'
+  if (decay !== 'weights' && decay !== 'all') throw new Error(`decay: expected 'weights' or 'all', got '${String(decay)}'`)
+  const patience = options.patience ?? Infinity
+  if (patience !== Infinity) assertInteger('patience', patience, { min: 1 })
   const rng = resolveRng(options.rng)
   const tf = options.tf ?? (await initTf()).tf
 
   const built = model.build(tf, { graph, features, numClasses, rng: rng.fork('init') })
+  const decayed = decay === 'all' ? built.variables : built.decayed
   const dropoutRng = rng.fork('dropout')
   // Models with independent vertices (forwardRows) are evaluated on the rows that matter only.
   const rowsMode = typeof built.forwardRows === 'function'
@@ -90,6 +107,7 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
   const valRows = Int32Array.from(split.val)
   const testRows = Int32Array.from(split.test)
   const lossRows = rowsMode ? trainRows.length : n
+  const reuseLogits = !rowsMode && built.deterministic === true
   const onehot = new Float32Array(lossRows * numClasses)
   const mask = new Float32Array(lossRows)
   if (rowsMode) {
@@ -113,18 +131,29 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const seed = dropoutRng.int(2 ** 31)
+      // A model without dropout gives the evaluation logits in its training forward pass: keep their
+      // argmax and score the parameters before this step, saving a forward pass per epoch.
+      let keptPred: TF.Tensor | null = null
       const lossT = optimizer.minimize(() => tf.tidy(() => {
         const logits = rowsMode ? built.forwardRows!(trainRows, true, seed) : built.forward(true, seed)
+        if (reuseLogits) keptPred = tf.keep(tf.argMax(logits, 1))
         let loss = tf.neg(tf.sum(tf.mul(tf.mul(tf.logSoftmax(logits), Y), M)))
-        if (weightDecay > 0) for (const w of built.decayed) loss = tf.add(loss, tf.mul(weightDecay / 2, tf.sum(tf.square(w))))
+        if (weightDecay > 0) for (const w of decayed) loss = tf.add(loss, tf.mul(weightDecay / 2, tf.sum(tf.square(w))))
         return loss as TF.Scalar
       }), true, built.variables)
       const loss = (lossT as TF.Scalar).dataSync()[0]!
       lossT?.dispose()
-      if (!Number.isFinite(loss)) throw new Error(`trainNodeClassifier: training diverged: loss is ${loss} at epoch ${epoch}; lower lr`)
+      if (!Number.isFinite(loss)) {
+        ;(keptPred as TF.Tensor | null)?.dispose()
+        throw new Error(`trainNodeClassifier: training diverged: loss is ${loss} at epoch ${epoch}; lower lr`)
+      }
       // Validation accuracy every epoch; train and test accuracy only when it improves.
       const predict = (rows: Int32Array | null): void => {
-        if (rows === null) {
+        if (keptPred) {
+          pred.set((keptPred as TF.Tensor).dataSync() as Int32Array)
+          ;(keptPred as TF.Tensor).dispose()
+          keptPred = null
+        } else if (rows === null) {
           const t = tf.tidy(() => tf.argMax(built.forward(false, 0), 1))
           pred.set(t.dataSync() as Int32Array)
           t.dispose()
@@ -148,6 +177,7 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
       history.loss.push(loss)
       history.trainAccuracy.push(tr)
       history.valAccuracy.push(valRows.length > 0 ? score : NaN)
+      if (epoch - best.epoch >= patience) break
     }
   } finally {
     optimizer.dispose()

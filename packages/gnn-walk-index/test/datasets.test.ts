@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { karateClub, parseLinqs, planetoidSplit } from '../src/index'
+import { karateClub, parseLinqs, planetoidSplit, randomSplit } from '../src/index'
 import { loadLinqs } from '../src/node'
 
 const coraDir = process.env.THEORYML_CORA_DIR ?? path.resolve(process.cwd(), '../shared/data/cora')
@@ -51,6 +51,19 @@ describe('data sets', () => {
     expect(() => parseLinqs('a\t1\t0\tX\na\t0\t1\tY\n', '')).toThrow(/content line 2: duplicate node id 'a'/)
     expect(() => parseLinqs('', '')).toThrow(/no nodes/)
     expect(() => loadLinqs('/nonexistent/folder')).toThrow(/dir: folder/)
+  })
+
+  test('randomSplit: fractions of a seeded permutation, disjoint and covering', () => {
+    const s = randomSplit(2708, { rng: 1 })
+    expect([s.train.length, s.val.length, s.test.length]).toEqual([2166, 270, 272])
+    const all = [...s.train, ...s.val, ...s.test].sort((a, b) => a - b)
+    expect(all).toEqual(Array.from({ length: 2708 }, (_, i) => i))
+    expect(Array.from(randomSplit(2708, { rng: 1 }).val)).toEqual(Array.from(s.val))
+    expect(Array.from(randomSplit(2708, { rng: 2 }).val)).not.toEqual(Array.from(s.val))
+    expect(randomSplit(10, { train: 0.5, val: 0.5 }).test.length).toBe(0)
+    expect(() => randomSplit(10, { train: 0.8, val: 0.3 })).toThrow(/train \+ val/)
+    expect(() => randomSplit(10, { train: -0.1 })).toThrow(/train: expected a fraction/)
+    expect(() => randomSplit(0)).toThrow(/numNodes/)
   })
 
   test('planetoidSplit: per-class training nodes, disjoint val/test, seeded', () => {

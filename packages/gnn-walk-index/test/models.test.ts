@@ -13,6 +13,7 @@ import {
   toSparseFeatures,
   trainNodeClassifier,
 } from '../src/index'
+import { prepareFeatures, prepareOperator, transposeOperator } from '../src/propagation'
 import { randomGraph, selfLoopAdjacency } from './helpers'
 
 /** Two-community stochastic block model with weakly informative features. */
@@ -75,14 +76,51 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
+  test('prepared (segment-sum) operators equal the JS sparse products, values and gradients', async () => {
+    const { tf } = await initTf()
+    // vertex 9 isolated (only its self loop), so the pattern has an empty off-diagonal tail
+    const g = Graph.fromEdges(10, [[0, 1], [1, 2], [2, 3], [0, 4], [4, 5], [5, 6], [6, 7], [7, 8], [1, 5]])
+    const rng = createRng(4)
+    // rows 8 and 9 empty, column 5 unused; row-constant values (row-normalized binary features)
+    const Xd = new Float32Array(10 * 6)
+    for (let r = 0; r < 8; r++) {
+      const cols = [0, 1, 2, 3, 4].filter(() => rng.uniform() < 0.6)
+      if (cols.length === 0) cols.push(r % 5)
+      for (const c of cols) Xd[r * 6 + c] = 1 / cols.length
+    }
+    const Xs = toSparseFeatures(Xd, 10, 6)
+    const Xv = toSparseFeatures(Xd.map((v, i) => (v ? v * (1 + (i % 3)) : 0)), 10, 6) // not row-constant: JS fallback
+    const before = tf.memory().numTensors
+    for (const norm of ['sym', 'mean', 'sum'] as const) {
+      const P = propagationMatrix(g, norm)
+      const Pop = prepareOperator(tf, P)
+      for (const X of [Xs, Xv]) {
+        const Xop = prepareFeatures(tf, X)
+        tf.tidy(() => {
+          const W = tf.tensor2d(rng.fillNormal(new Float32Array(6 * 3)), [6, 3])
+          const C = tf.tensor2d(rng.fillNormal(new Float32Array(10 * 3)), [10, 3])
+          const fPrepared = (w: TF.Tensor) => tf.sum(tf.mul(Pop.apply(Xop.apply(w as TF.Tensor2D)), C))
+          const fJs = (w: TF.Tensor) => tf.sum(tf.mul(sparseMatMul(tf, P, sparseFeatureMatMul(tf, X, w as TF.Tensor2D), norm === 'mean' ? transposeOperator(P) : undefined), C))
+          expect(fPrepared(W).dataSync()[0]).toBeCloseTo(fJs(W).dataSync()[0]!, 4)
+          const gp = tf.grad(fPrepared)(W).dataSync()
+          const gj = tf.grad(fJs)(W).dataSync()
+          gp.forEach((v, i) => expect(v).toBeCloseTo(gj[i]!, 4))
+        })
+        Xop.dispose()
+      }
+      Pop.dispose()
+    }
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
   test('GCN, GIN and linear propagation learn a two-community graph; no tensors leak', async () => {
     const { tf } = await initTf()
     const { graph, X, d, labels, split } = sbm(7)
-    for (const model of [gcn({ depth: 2, hidden: 16 }), gin({ depth: 2, hidden: 16 }), linearPropagation({ depth: 2 })]) {
+    for (const model of [gcn({ depth: 2, hidden: 16 }), gcn({ depth: 2, hidden: 16, dropout: 0, readout: 'linear' }), gin({ depth: 2, hidden: 16 }), linearPropagation({ depth: 2 })]) {
       const before = tf.memory().numTensors
       const r = await trainNodeClassifier({ model, graph, features: X, featureDim: d, labels, split, epochs: 60, lr: 0.02, rng: 1, tf })
       expect(tf.memory().numTensors).toBe(before)
-      expect(r.testAccuracy).toBeGreaterThan(0.85)
+      expect(r.testAccuracy, model.name).toBeGreaterThan(0.85)
       expect(r.history.loss.length).toBe(60)
       expect(r.history.loss[59]!).toBeLessThan(r.history.loss[0]!)
       // same seed, same numbers
@@ -91,6 +129,12 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     }
     // features without graph information are much weaker than with it
     const empty = Graph.fromEdges(graph.numNodes, [])
+    // early stopping: no more than `patience` epochs after the best one; decaying every parameter differs
+    const stopped = await trainNodeClassifier({ model: gcn({ depth: 2, hidden: 16 }), graph, features: X, featureDim: d, labels, split, epochs: 500, patience: 5, lr: 0.05, rng: 1, tf })
+    expect(stopped.history.epoch.length).toBe(stopped.bestEpoch + 6)
+    const all = await trainNodeClassifier({ model: gcn({ depth: 2, hidden: 16 }), graph, features: X, featureDim: d, labels, split, epochs: 5, lr: 0.02, weightDecay: 0.1, decay: 'all', rng: 1, tf })
+    const weights = await trainNodeClassifier({ model: gcn({ depth: 2, hidden: 16 }), graph, features: X, featureDim: d, labels, split, epochs: 5, lr: 0.02, weightDecay: 0.1, rng: 1, tf })
+    expect(all.history.loss[4]).not.toBe(weights.history.loss[4])
     const alone = await trainNodeClassifier({ model: linearPropagation({ depth: 2 }), graph: empty, features: X, featureDim: d, labels, split, epochs: 60, lr: 0.02, rng: 1, tf })
     expect(alone.testAccuracy).toBeLessThan(0.85)
   })
@@ -108,7 +152,11 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     await expect(trainNodeClassifier({ ...base, epoch: 3 } as never)).rejects.toThrow(/unknown option 'epoch'/)
     expect(() => gcn({ depth: 0 })).toThrow(/depth/)
     expect(() => gin({ dropout: 1 })).toThrow(/dropout/)
+    expect(() => gcn({ readout: 'mlp' as never })).toThrow(/readout: expected 'conv' or 'linear'/)
+    await expect(trainNodeClassifier({ ...base, patience: 0 })).rejects.toThrow(/patience/)
+    await expect(trainNodeClassifier({ ...base, decay: 'bias' as never })).rejects.toThrow(/decay: expected 'weights' or 'all'/)
     expect(() => linearPropagation({ depth: -1 })).toThrow(/depth/)
     expect(() => propagationMatrix(graph, 'max' as never)).toThrow(/normalization/)
   })
 })
+
