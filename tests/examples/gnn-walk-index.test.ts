@@ -9,7 +9,7 @@ const coraDir = process.env.THEORYML_CORA_DIR ?? path.resolve(process.cwd(), '..
 describe('examples/gnn-walk-index (quick mode)', () => {
   test.skipIf(!existsSync(coraDir))('every quick-mode claim holds', async () => {
     const result = await runExperiment(experiment, { seed: 0, config: { coraDir } })
-    expect(result.claims.length).toBe(8)
+    expect(result.claims.length).toBe(11)
     for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
     for (const name of ['cora-accuracy', 'cora-isolated', 'karate-min-walk-index', 'interaction']) expect(result.series[name]).toBeDefined()
   }, 300_000)
