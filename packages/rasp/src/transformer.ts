@@ -1,5 +1,6 @@
 import type * as TF from '@tensorflow/tfjs-core'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
+import { causalAttention, layerNorm as fusedLayerNorm, linear } from './kernels'
 
 /** Sizes of a {@link Transformer}. */
 export interface TransformerConfig {
@@ -143,13 +144,9 @@ export function createTransformer(tf: typeof TF, config: TransformerConfig): Tra
     }
     return m
   }
-  // matMul whose gradient uses explicit transposes and plain matMuls: the wasm backend's
-  // transposed-operand matMul (what tfjs's own gradient calls) is ~5x slower than transpose + matMul.
-  const mm = fastMatMul(tf)
-  const layerNorm = (x: TF.Tensor2D, g: TF.Tensor, b: TF.Tensor): TF.Tensor2D => {
-    const { mean, variance } = tf.moments(x, -1, true)
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b) as TF.Tensor2D
-  }
+  const mm = linear(tf)
+  const layerNorm = fusedLayerNorm(tf)
+  const attention = causalAttention(tf, 1 / Math.sqrt(dh))
   let disposed = false
 
   return {
@@ -171,19 +168,18 @@ export function createTransformer(tf: typeof TF, config: TransformerConfig): Tra
       const pos = tf.slice(posEmb, [offset, 0], [T, dModel])
       let x = tf.reshape(tf.add(tf.reshape(mm(tokOh, tokEmb), [B, T, dModel]), pos), [BT, dModel]) as TF.Tensor2D
       const mask = causalMask(T)
-      const scale = 1 / Math.sqrt(dh)
       for (const blk of blocks) {
-        const h = layerNorm(x, blk.ln1g, blk.ln1b)
-        const qkv = tf.reshape(mm(h, blk.wqkv), [B, T, 3, heads, dh])
-        const qkvT = tf.transpose(qkv, [2, 0, 3, 1, 4]) // [3, B, H, T, dh]
-        const [q, k, v] = tf.split(qkvT, 3, 0).map((t) => tf.reshape(t, [B * heads, T, dh]) as TF.Tensor3D) as [TF.Tensor3D, TF.Tensor3D, TF.Tensor3D]
-        const scores = tf.add(tf.mul(mm(q, tf.transpose(k, [0, 2, 1])), scale), mask)
-        const att = tf.softmax(scores)
-        const o = mm(att, v) // [B·H, T, dh]
+        // qkv columns are laid out [3, H, dh]. Heads move into the batch with rank ≤ 4 transposes
+        // only (rank-5 transposes are ~60× slower on wasm): [B, T, 3H, dh] → [B, 3H, T, dh] =
+        // [B, 3, H·T·dh] → [3, B, H·T·dh], whose three leading slices are q, k, v as [B·H, T, dh].
+        const qkv = tf.reshape(mm(layerNorm(x, blk.ln1g, blk.ln1b), blk.wqkv), [B, T, 3 * heads, dh])
+        const parts = tf.transpose(tf.reshape(tf.transpose(qkv, [0, 2, 1, 3]), [B, 3, heads * T * dh]), [1, 0, 2])
+        const [q, k, v] = [0, 1, 2].map((i) => tf.reshape(tf.slice(parts, [i, 0, 0], [1, B, heads * T * dh]), [B * heads, T, dh]) as TF.Tensor3D) as [TF.Tensor3D, TF.Tensor3D, TF.Tensor3D]
+        const o = attention(q, k, v, mask) // [B·H, T, dh]
         const merged = tf.reshape(tf.transpose(tf.reshape(o, [B, heads, T, dh]), [0, 2, 1, 3]), [BT, dModel]) as TF.Tensor2D
         x = tf.add(x, mm(merged, blk.wo)) as TF.Tensor2D
         const h2 = layerNorm(x, blk.ln2g, blk.ln2b)
-        const mlp = tf.add(mm(tf.relu(tf.add(mm(h2, blk.w1), blk.b1)), blk.w2), blk.b2)
+        const mlp = tf.add(mm(tf.relu(tf.add(mm(h2, blk.w1), blk.b1)) as TF.Tensor2D, blk.w2), blk.b2)
         x = tf.add(x, mlp) as TF.Tensor2D
       }
       const out = mm(layerNorm(x, lnfg, lnfb), unembed)
@@ -200,23 +196,4 @@ export function createTransformer(tf: typeof TF, config: TransformerConfig): Tra
       masks.clear()
     },
   }
-}
-
-/**
- * A matMul of rank-2 or rank-3 (batched) tensors whose gradient is dA = dY·Bᵀ, dB = Aᵀ·dY computed
- * with explicit transposes and plain matMuls (faster on the wasm backend than transposed operands).
- */
-function fastMatMul(tf: typeof TF): <R extends TF.Rank>(a: TF.Tensor<R>, b: TF.Tensor<R>) => TF.Tensor<R> {
-  const t = (x: TF.Tensor): TF.Tensor => (x.rank === 2 ? tf.transpose(x) : tf.transpose(x, [0, 2, 1]))
-  const f = tf.customGrad(((a: TF.Tensor, b: TF.Tensor, save: TF.GradSaveFunc) => {
-    save([a, b])
-    return {
-      value: tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D),
-      gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) => {
-        const [sa, sb] = saved as [TF.Tensor, TF.Tensor]
-        return [tf.matMul(dy as TF.Tensor2D, t(sb) as TF.Tensor2D), tf.matMul(t(sa) as TF.Tensor2D, dy as TF.Tensor2D)]
-      },
-    }
-  }) as unknown as Parameters<typeof tf.customGrad>[0])
-  return f as unknown as <R extends TF.Rank>(a: TF.Tensor<R>, b: TF.Tensor<R>) => TF.Tensor<R>
 }
