@@ -46,6 +46,7 @@ export {
   type Svd,
 } from './linalg'
 export { fromTensor, initTf, toTensor, type InitTfOptions, type TfContext } from './tf'
+export { linearOp } from './tf-ops'
 export {
   adam,
   createOptimizer,

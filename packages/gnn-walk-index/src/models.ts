@@ -1,5 +1,5 @@
 import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, createRng, type Rng } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, createRng, linearOp, type Rng } from '@theoryml/core'
 import type { Graph } from './graph'
 import { prepareFeatures, prepareOperator, propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, type SparseFeatures, type SparseOperator } from './propagation'
 
@@ -110,6 +110,8 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
         b.push(tf.tidy(() => tf.variable(tf.zeros([input.numClasses]))))
       }
       const variables = [...W, ...b, ...W2, ...gains, ...shifts]
+      // H W with transpose-free gradients (wasm's transposed-operand matMul is ~8× slower on Cora-sized operands)
+      const mm = linearOp(tf)
       return {
         variables,
         decayed: [...W, ...W2],
@@ -121,10 +123,10 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
             if (h && training && o.dropout > 0) h = tf.dropout(h, o.dropout, undefined, seed + l) as TF.Tensor2D
             // GCN: P H W + b. GIN (ε = 0): MLP(Â H) with a 2-layer MLP on hidden layers.
             // The first layer multiplies the sparse features (segment sum; with input dropout, in JS on the dropped values).
-            const hw = h ? matMulT(tf, h, W[l]!) : training && o.dropout > 0 ? sparseFeatureMatMul(tf, dropValues(X, o.dropout, seed), W[l]!) : Xop.apply(W[l]!)
+            const hw = h ? mm(h, W[l]!) : training && o.dropout > 0 ? sparseFeatureMatMul(tf, dropValues(X, o.dropout, seed), W[l]!) : Xop.apply(W[l]!)
             let z = tf.add(Pop.apply(hw), b[l]!) as TF.Tensor2D
             if (last) return z
-            if (aggregation === 'sum') z = matMulT(tf, tf.relu(z), W2[l]!)
+            if (aggregation === 'sum') z = mm(tf.relu(z), W2[l]!)
             if (linearOut) {
               // The paper's order: ReLU, then layer norm.
               h = tf.relu(z)
@@ -135,7 +137,7 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
             }
           }
           if (training && o.dropout > 0) h = tf.dropout(h!, o.dropout, undefined, seed + o.depth) as TF.Tensor2D
-          return tf.add(matMulT(tf, h!, W[o.depth]!), b[o.depth]!) as TF.Tensor2D
+          return tf.add(mm(h!, W[o.depth]!), b[o.depth]!) as TF.Tensor2D
         },
         dispose() {
           for (const v of variables) v.dispose()
@@ -211,26 +213,6 @@ export function linearPropagation(options: LinearPropagationOptions = {}): NodeM
       }
     },
   }
-}
-
-/**
- * H W with the gradients dH = dY Wᵀ and dW = Hᵀ dY computed on explicitly transposed operands: the
- * wasm backend's matMul with a transpose flag (what tf.matMul's own gradient uses) runs about 8×
- * slower than a transpose followed by a plain matMul for Cora-sized operands (2708 × 64).
- */
-function matMulT(tf: typeof TF, h: TF.Tensor, w: TF.Tensor): TF.Tensor2D {
-  const op = tf.customGrad((...args: Array<TF.Tensor | TF.GradSaveFunc>) => {
-    const [x, v, save] = args as [TF.Tensor2D, TF.Tensor2D, TF.GradSaveFunc]
-    save([x, v])
-    return {
-      value: tf.matMul(x, v),
-      gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) => {
-        const [xs, vs] = saved as [TF.Tensor2D, TF.Tensor2D]
-        return [tf.matMul(dy as TF.Tensor2D, tf.transpose(vs)), tf.matMul(tf.transpose(xs), dy as TF.Tensor2D)]
-      },
-    }
-  })
-  return op(h, w) as TF.Tensor2D
 }
 
 /** Inverted dropout on the stored values of a sparse matrix (seeded). */

@@ -3,7 +3,8 @@
  * (profiled on a train step of 2 layers, 4 heads, d = 64, batch 32 × 48):
  * - rank-5 transposes fall back to a generic kernel there (~14 ms for 300k floats vs 0.2 ms at
  *   rank 4), so the attention reshapes stay at rank ≤ 4;
- * - transposed-operand 2-D matMuls are slower than an explicit transpose + plain matMul;
+ * - transposed-operand 2-D matMuls are slower than an explicit transpose + plain matMul (the
+ *   transformer's linear maps use core's `linearOp` for that);
  * - autodiff of layer norm and softmax attention records ~25 small kernels each; the closed-form
  *   backward passes below use a handful.
  * Internal module: the functions are used by createTransformer only.
@@ -11,29 +12,6 @@
 import type * as TF from '@tensorflow/tfjs-core'
 
 type GradFn = Parameters<typeof TF.customGrad>[0]
-
-/**
- * A linear map y = x·w of activations x [N, m] by a weight variable w [m, n], whose gradient is
- * dx = dy·wᵀ, dw = xᵀ·dy with explicit transposes (the narrower operand is transposed:
- * dw = (dyᵀ·x)ᵀ when x is wider than dy).
- */
-export function linear(tf: typeof TF): (x: TF.Tensor2D, w: TF.Variable) => TF.Tensor2D {
-  const f = tf.customGrad(((x: TF.Tensor2D, w: TF.Tensor2D, save: TF.GradSaveFunc) => {
-    // `save` copies what it keeps; a variable outlives the step, so w is closed over instead.
-    save([x])
-    return {
-      value: tf.matMul(x, w),
-      gradFunc: (dy: TF.Tensor2D, saved: TF.Tensor[]) => {
-        const sx = saved[0] as TF.Tensor2D
-        return [
-          tf.matMul(dy, tf.transpose(w)),
-          sx.shape[1] <= dy.shape[1] ? tf.matMul(tf.transpose(sx), dy) : tf.transpose(tf.matMul(tf.transpose(dy), sx)),
-        ]
-      },
-    }
-  }) as unknown as GradFn)
-  return f as unknown as (x: TF.Tensor2D, w: TF.Variable) => TF.Tensor2D
-}
 
 /**
  * Layer norm over the last axis of x [N, d] with variables g, b [d]: y = x̂·g + b,

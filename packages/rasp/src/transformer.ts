@@ -1,6 +1,6 @@
 import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
-import { causalAttention, layerNorm as fusedLayerNorm, linear } from './kernels'
+import { assertInteger, assertKnownOptions, assertPositive, linearOp, resolveRng, type Rng } from '@theoryml/core'
+import { causalAttention, layerNorm as fusedLayerNorm } from './kernels'
 
 /** Sizes of a {@link Transformer}. */
 export interface TransformerConfig {
@@ -144,7 +144,7 @@ export function createTransformer(tf: typeof TF, config: TransformerConfig): Tra
     }
     return m
   }
-  const mm = linear(tf)
+  const mm = linearOp(tf)
   const layerNorm = fusedLayerNorm(tf)
   const attention = causalAttention(tf, 1 / Math.sqrt(dh))
   let disposed = false

@@ -1,0 +1,36 @@
+import type * as TF from '@tensorflow/tfjs-core'
+
+type GradFn = Parameters<typeof TF.customGrad>[0]
+
+const linears = new WeakMap<typeof TF, (x: TF.Tensor, w: TF.Tensor) => TF.Tensor2D>()
+
+/**
+ * The product y = x·w of activations x [N, m] (rank 2) and a weight w [m, n] (a variable, or any tensor that
+ * outlives the step), with gradients dx = dy·wᵀ and dw = xᵀ·dy built from explicit transposes and
+ * plain matMuls. On the wasm backend a matMul with a transposed operand is ~10× slower than an
+ * explicit transpose followed by a plain matMul; the narrower operand is the one transposed
+ * (dw = (dyᵀ·x)ᵀ when x is wider than dy). w is closed over rather than saved, since tfjs copies
+ * every saved tensor. One op per tfjs namespace, built on first use.
+ * @example const mm = linearOp(tf); const y = mm(x, w) // differentiable in x and w
+ */
+export function linearOp(tf: typeof TF): (x: TF.Tensor, w: TF.Tensor) => TF.Tensor2D {
+  let op = linears.get(tf)
+  if (!op) {
+    const f = tf.customGrad(((x: TF.Tensor2D, w: TF.Tensor2D, save: TF.GradSaveFunc) => {
+      save([x])
+      return {
+        value: tf.matMul(x, w),
+        gradFunc: (dy: TF.Tensor2D, saved: TF.Tensor[]) => {
+          const sx = saved[0] as TF.Tensor2D
+          return [
+            tf.matMul(dy, tf.transpose(w)),
+            sx.shape[1] <= dy.shape[1] ? tf.matMul(tf.transpose(sx), dy) : tf.transpose(tf.matMul(tf.transpose(dy), sx)),
+          ]
+        },
+      }
+    }) as unknown as GradFn)
+    op = f as unknown as (x: TF.Tensor, w: TF.Tensor) => TF.Tensor2D
+    linears.set(tf, op)
+  }
+  return op
+}
