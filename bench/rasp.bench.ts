@@ -4,9 +4,10 @@
  * alone, and a RASP-L program over 200 tokens; reference: bench/reference/rasp.py (the same model in
  * PyTorch on the CPU, one thread, as tfjs-wasm runs on one).
  */
-import { createRng, initTf } from '@theoryml/core'
+import { createRng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { additionSample, additionProgram, batchLoss, createTransformer, type Batch, type Transformer } from '@theoryml/rasp'
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { defineBench } from './harness'
 
 const V = 32

@@ -5,7 +5,8 @@
  * the canonical partitions; shuffling features raises it, and a rearrangement by recursive balanced
  * min-cuts of the |correlation| graph lowers it and restores accuracy.
  */
-import { initTf, type Rng } from '@theoryml/core'
+import { type Rng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
 import {
   averageEntanglement,

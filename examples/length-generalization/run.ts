@@ -7,7 +7,8 @@
  * (3) the training recipe (packing, random position offsets) matters; (4, --full) longer training
  * lengths extend how far count generalizes.
  */
-import { createRng, initTf } from '@theoryml/core'
+import { createRng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
 import {
   additionTask,

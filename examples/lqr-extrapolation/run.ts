@@ -10,7 +10,8 @@
  *    normalized cost error is far below the non-extrapolating baseline's 1. Trained on the float64
  *    track (exact BPTT, equal to tfjs autodiff in the tests); the result is re-evaluated on tfjs.
  */
-import { initTf, type Rng } from '@theoryml/core'
+import { type Rng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
 import {
   basisStates, costExtrapolationError, explorationMeasure, extrapolation, identitySystem, minimalCost, mlpController, mlpPolicy, pendulum,

@@ -7,7 +7,8 @@
  * 2. All of A, B, C trained on 8 baseline + 10 special Gaussian sequences, over seeds.
  * 3. The SSM inside a non-linear network (tfjs, Adam).
  */
-import { initTf, type Rng } from '@theoryml/core'
+import { type Rng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
 import {
   baselineSequences,

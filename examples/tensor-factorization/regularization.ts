@@ -3,10 +3,10 @@
  * 1D "is same class" task whose informative segments are far apart, with a small locally connected
  * network on the tfjs track.
  */
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import type { Rng } from '@theoryml/core'
 import type { Figure } from '@theoryml/lab'
-import { initTf } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { isSameClassSequences, locallyConnected, trainLocallyConnected, type LocallyConnectedModel, type SequenceSet } from '@theoryml/tensor-factorization'
 
 export interface RegularizationConfig {

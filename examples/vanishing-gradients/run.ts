@@ -4,7 +4,7 @@
  * 6·L·γ·STD^{2/3}, so inputs whose reward std under the model is small barely move under RFT, even
  * far from optimal reward; a short SFT phase on a few inputs fixes it.
  */
-import { initTf } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import {
   banditStepsToHalf, disposePolicy, finetune, gradientBound, mlpPolicy, pretrainSoft, relabeledMixture,
   rftTimeToHalf, sftTimeToHalf, softmaxPolicy, type FinetuneResult,

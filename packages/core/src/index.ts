@@ -1,6 +1,7 @@
 /**
  * @theoryml/core: seeded RNG, float64 n-d arrays and linear algebra, optimizers, a training loop,
- * and tfjs backend setup shared by every theoryml package.
+ * shared by every theoryml package. The tfjs track (initTf, tensor conversion, tfjs ops) is the
+ * `@theoryml/core/tf` entry, so this one loads no tfjs.
  * @packageDocumentation
  */
 export { Matrix } from 'ml-matrix'
@@ -45,15 +46,12 @@ export {
   symmetricPower,
   type Svd,
 } from './linalg'
-export { fromTensor, initTf, toTensor, type InitTfOptions, type TfContext } from './tf'
-export { linearOp } from './tf-ops'
 export {
   adam,
   createOptimizer,
   gd,
   groupRmsprop,
   momentum,
-  tfOptimizer,
   type AdamOptions,
   type GdOptions,
   type GroupRmspropOptions,

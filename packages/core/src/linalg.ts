@@ -1,5 +1,4 @@
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
-import { expm as mathExpm, matrix as mathMatrix } from 'mathjs'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 
@@ -156,14 +155,85 @@ export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number
   return out
 }
 
+// Padé coefficients b_0 … b_m of degree m and the 1-norm bounds θ_m below which degree m is
+// accurate to double precision (Higham 2005, "The scaling and squaring method for the matrix
+// exponential revisited", Table 2.3 and eq. 2.5).
+const PADE: ReadonlyArray<{ m: number; theta: number; b: readonly number[] }> = [
+  { m: 3, theta: 1.495585217958292e-2, b: [120, 60, 12, 1] },
+  { m: 5, theta: 2.539398330063230e-1, b: [30240, 15120, 3360, 420, 30, 1] },
+  { m: 7, theta: 9.504178996162932e-1, b: [17297280, 8648640, 1995840, 277200, 25200, 1512, 56, 1] },
+  { m: 9, theta: 2.097847961257068, b: [17643225600, 8821612800, 2075673600, 302702400, 30270240, 2162160, 110880, 3960, 90, 1] },
+]
+const PADE13 = {
+  theta: 5.371920351148152,
+  b: [
+    64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600,
+    670442572800, 33522128640, 1323241920, 40840800, 960960, 16380, 182, 1,
+  ],
+}
+
+function norm1(A: Matrix): number {
+  let best = 0
+  for (let j = 0; j < A.columns; j++) {
+    let s = 0
+    for (let i = 0; i < A.rows; i++) s += Math.abs(A.get(i, j))
+    best = Math.max(best, s)
+  }
+  return best
+}
+
 /**
- * Matrix exponential e^A = Σ A^k / k! (Padé approximation with scaling and squaring, via mathjs).
+ * Matrix exponential e^A = Σ_k A^k / k!, by scaling and squaring with a diagonal Padé approximant
+ * r_m(A) = (V − U)⁻¹(V + U), m ∈ {3, 5, 7, 9, 13} chosen from ‖A‖₁ (Higham 2005): for m = 13,
+ * A is scaled by 2^−s with s = ⌈log₂(‖A‖₁/θ₁₃)⌉ and the result squared s times. Throws when the
+ * result overflows float64.
  * @example expm([[0, 0], [0, Math.log(2)]]) // [[1, 0], [0, 2]]
  */
 export function expm(A: MatrixLike): Matrix {
-  const m = toMatrix('A', A, { square: true })
-  const out = mathExpm(mathMatrix(m.to2DArray())).toArray() as number[][]
-  return new Matrix(out)
+  const a = toMatrix('A', A, { square: true })
+  const n = a.rows
+  const I = Matrix.eye(n, n)
+  const a1 = norm1(a)
+  const A2 = a.mmul(a)
+  let U: Matrix
+  let V: Matrix
+  let squarings = 0
+  const low = PADE.find((p) => a1 <= p.theta)
+  if (low) {
+    // U = A Σ_{k odd} b_k A^{k−1}, V = Σ_{k even} b_k A^k, with the even powers built once.
+    const powers = [I, A2]
+    for (let k = 4; k <= low.m; k += 2) powers.push((powers[powers.length - 1] as Matrix).mmul(A2))
+    const u = Matrix.zeros(n, n)
+    V = Matrix.zeros(n, n)
+    powers.forEach((P, i) => {
+      u.add(Matrix.mul(P, low.b[2 * i + 1] as number))
+      V.add(Matrix.mul(P, low.b[2 * i] as number))
+    })
+    U = a.mmul(u)
+  } else {
+    squarings = Math.max(0, Math.ceil(Math.log2(a1 / PADE13.theta)))
+    const scale = 2 ** -squarings
+    const As = Matrix.mul(a, scale)
+    const B2 = Matrix.mul(A2, scale * scale)
+    const B4 = B2.mmul(B2)
+    const B6 = B4.mmul(B2)
+    const b = PADE13.b as number[]
+    const lin = (terms: Array<[Matrix, number]>): Matrix => {
+      const out = Matrix.zeros(n, n)
+      for (const [M, c] of terms) out.add(Matrix.mul(M, c))
+      return out
+    }
+    U = As.mmul(B6.mmul(lin([[B6, b[13]!], [B4, b[11]!], [B2, b[9]!]])).add(lin([[B6, b[7]!], [B4, b[5]!], [B2, b[3]!], [I, b[1]!]])))
+    V = B6.mmul(lin([[B6, b[12]!], [B4, b[10]!], [B2, b[8]!]])).add(lin([[B6, b[6]!], [B4, b[4]!], [B2, b[2]!], [I, b[0]!]]))
+  }
+  let X = mlSolve(Matrix.sub(V, U), Matrix.add(V, U))
+  for (let k = 0; k < squarings; k++) X = X.mmul(X)
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (!Number.isFinite(X.get(i, j))) throw new Error(`A: e^A overflows float64 (‖A‖₁ = ${a1.toPrecision(4)})`)
+    }
+  }
+  return X
 }
 
 /**

@@ -1,4 +1,3 @@
-import type * as TF from '@tensorflow/tfjs-core'
 import { assertKnownOptions, assertPositive } from './validate'
 
 /** Named float64 parameters, updated in place by optimizers. */
@@ -219,20 +218,5 @@ export function createOptimizer(spec: OptimizerSpec | Optimizer): Optimizer {
     case 'adam': return adam(rest as unknown as AdamOptions)
     case 'groupRmsprop': return groupRmsprop(rest as unknown as GroupRmspropOptions)
     default: throw new Error(`optimizer: expected type 'gd', 'momentum', 'adam' or 'groupRmsprop', got '${String(type)}'`)
-  }
-}
-
-/**
- * Build the tfjs optimizer with the same option names, for the tfjs track. groupRmsprop has no
- * tfjs counterpart and throws.
- * @example const opt = tfOptimizer(tf, { type: 'adam', lr: 1e-3 })
- */
-export function tfOptimizer(tf: typeof TF, spec: OptimizerSpec): TF.Optimizer {
-  switch (spec.type) {
-    case 'gd': assertPositive('lr', spec.lr); return tf.train.sgd(spec.lr)
-    case 'momentum': assertPositive('lr', spec.lr); return tf.train.momentum(spec.lr, spec.beta ?? 0.9, spec.nesterov ?? false)
-    case 'adam': assertPositive('lr', spec.lr); return tf.train.adam(spec.lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.eps ?? 1e-8)
-    case 'groupRmsprop': throw new Error("optimizer: 'groupRmsprop' exists on the float64 track only")
-    default: throw new Error(`optimizer: unknown type '${String((spec as { type: unknown }).type)}'`)
   }
 }

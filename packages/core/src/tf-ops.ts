@@ -1,4 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
+import type { OptimizerSpec } from './optim'
+import { assertPositive } from './validate'
 
 type GradFn = Parameters<typeof TF.customGrad>[0]
 
@@ -33,4 +35,19 @@ export function linearOp(tf: typeof TF): (x: TF.Tensor, w: TF.Tensor) => TF.Tens
     linears.set(tf, op)
   }
   return op
+}
+
+/**
+ * Build the tfjs optimizer with the same option names, for the tfjs track. groupRmsprop has no
+ * tfjs counterpart and throws.
+ * @example const opt = tfOptimizer(tf, { type: 'adam', lr: 1e-3 })
+ */
+export function tfOptimizer(tf: typeof TF, spec: OptimizerSpec): TF.Optimizer {
+  switch (spec.type) {
+    case 'gd': assertPositive('lr', spec.lr); return tf.train.sgd(spec.lr)
+    case 'momentum': assertPositive('lr', spec.lr); return tf.train.momentum(spec.lr, spec.beta ?? 0.9, spec.nesterov ?? false)
+    case 'adam': assertPositive('lr', spec.lr); return tf.train.adam(spec.lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.eps ?? 1e-8)
+    case 'groupRmsprop': throw new Error("optimizer: 'groupRmsprop' exists on the float64 track only")
+    default: throw new Error(`optimizer: unknown type '${String((spec as { type: unknown }).type)}'`)
+  }
 }

@@ -1,93 +1,161 @@
-import type * as TF from '@tensorflow/tfjs-core'
+/**
+ * @theoryml/core/tf: the tfjs track's setup. `initTf` loads `@tensorflow/tfjs` (an optional peer
+ * dependency: one engine shared with the user's own tfjs) and starts a backend; `toTensor` /
+ * `fromTensor` cross between the float64 and float32 tracks; `linearOp` and `tfOptimizer` are the
+ * tfjs counterparts of core's float64 kernels and optimizers. The root entry `@theoryml/core`
+ * loads none of this, so a float64-only user installs no tfjs package.
+ * @packageDocumentation
+ */
+import type * as TF from '@tensorflow/tfjs'
 import { Matrix } from 'ml-matrix'
 import { isNdArray, ndarray, type NdArray } from './ndarray'
 import { assertKnownOptions } from './validate'
 
+export { linearOp, tfOptimizer } from './tf-ops'
+
+/** A tfjs backend {@link initTf} can start. */
+export type TfBackendName = 'wasm' | 'cpu' | 'webgl' | 'webgpu'
+
 /** Options of {@link initTf}. */
 export interface InitTfOptions {
-  /** 'auto' tries wasm then cpu; 'wasm' or 'cpu' forces one (wasm falls back to cpu with a warning). */
-  backend?: 'auto' | 'wasm' | 'cpu' | 'webgl' | 'webgpu'
-  /** Folder (or URL prefix) of the tfjs-backend-wasm `.wasm` files; found automatically in Node. */
+  /**
+   * 'auto' (default) tries, in Node, wasm then cpu; in a browser webgpu (when
+   * `@tensorflow/tfjs-backend-webgpu` is installed), webgl, wasm, then cpu. A name forces that
+   * backend (falling back to cpu with a warning, or throwing with `strict`).
+   */
+  backend?: 'auto' | TfBackendName
+  /**
+   * Where the `@tensorflow/tfjs-backend-wasm` binaries (`tfjs-backend-wasm.wasm`,
+   * `tfjs-backend-wasm-simd.wasm`, `tfjs-backend-wasm-threaded-simd.wasm`) are served: a folder URL
+   * ending in '/'. Needed in a browser (a bundler does not copy them); found automatically in Node.
+   */
   wasmPaths?: string
-  /** Print the one-line fallback warning (default true). */
+  /** Throw instead of falling back when the requested backend (with 'auto': any but cpu) cannot start (default false). */
+  strict?: boolean
+  /** Print a one-line warning when a backend fails to start and another is used (default true). */
   warn?: boolean
 }
 
 /** What {@link initTf} set up. */
 export interface TfContext {
-  /** The tfjs-core namespace, the same engine instance the domain packages use. */
+  /** The `@tensorflow/tfjs` namespace: the same engine instance the user's own tfjs and the domain packages use. */
   tf: typeof TF
-  /** The active backend name ('wasm', 'cpu', …). */
-  backend: string
+  /** The active backend. */
+  backend: TfBackendName
 }
 
 let current: Promise<TfContext> | null = null
-let currentBackend: string | null = null
+let currentKey: string | null = null
 
 const isNode = (): boolean =>
   typeof globalThis.process === 'object' && typeof (globalThis.process as { versions?: { node?: string } }).versions?.node === 'string'
 
-async function nodeWasmDir(): Promise<string | undefined> {
+const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0] as string
+
+async function loadTfjs(): Promise<typeof TF> {
   try {
-    const spec = 'node:module'
-    const mod = (await import(/* @vite-ignore */ spec)) as typeof import('node:module')
-    const req = mod.createRequire(import.meta.url)
-    const main = req.resolve('@tensorflow/tfjs-backend-wasm')
-    // main is …/tfjs-backend-wasm/dist/<entry>.js; the .wasm binaries sit in that dist folder.
-    return main.slice(0, main.lastIndexOf('/dist/') + '/dist/'.length)
-  } catch {
-    return undefined
+    // The union package registers gradients and chained tensor methods and loads in Node and browsers.
+    return (await import('@tensorflow/tfjs')) as typeof TF
+  } catch (err) {
+    throw new Error(
+      `initTf: the tfjs track needs the package '@tensorflow/tfjs' (npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm); it could not be loaded: ${firstLine(err)}`,
+    )
   }
 }
 
 function silenceNodeBanner(tf: typeof TF): void {
-  // The cpu backend prints a "install tfjs-node" banner on first use in Node; mark it used.
+  // The cpu backend prints an "install tfjs-node" banner on first use in Node; mark it used.
   const backend = tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null
   if (backend && 'firstUse' in backend) backend.firstUse = false
 }
 
+/** Register a backend package (a dynamic import: bundled when installed, skipped when not). */
+async function registerBackend(tf: typeof TF, name: TfBackendName, wasmPaths: string | undefined): Promise<string | null> {
+  if (name === 'cpu' || name === 'webgl') return null // registered by @tensorflow/tfjs
+  try {
+    if (name === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm')
+      if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths)
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+    } else if (tf.findBackendFactory('webgpu') === null) {
+      await import('@tensorflow/tfjs-backend-webgpu')
+    }
+    return null
+  } catch (err) {
+    return `package '@tensorflow/tfjs-backend-${name}' could not be loaded (${firstLine(err)})`
+  }
+}
+
+async function start(tf: typeof TF, name: TfBackendName, wasmPaths: string | undefined): Promise<string | null> {
+  const missing = await registerBackend(tf, name, wasmPaths)
+  if (missing) return missing
+  if (tf.findBackendFactory(name) === null) return 'it is not registered'
+  // tfjs logs its own line and resolves false when a backend's initialization fails.
+  const ok = await tf.setBackend(name).catch(() => false)
+  if (!ok) {
+    return name === 'wasm' && !isNode()
+      ? `its .wasm files could not be fetched or compiled (serve them and pass initTf({ wasmPaths: '<folder URL>/' }))`
+      : 'it failed to initialize'
+  }
+  return null
+}
+
 /**
- * Set up the tfjs engine once: in Node the wasm backend (SIMD, no threads) with its binaries found
- * inside the installed package, falling back to cpu with a one-line warning. Idempotent: later calls
- * return the same context (a different backend request switches the backend).
+ * Load `@tensorflow/tfjs` and start a backend, once: in Node the wasm backend (SIMD, no threads;
+ * its binaries are found inside the installed package), in a browser WebGPU, WebGL, wasm, cpu in
+ * that order. A backend that cannot start is reported by a warning naming the cause (or an error
+ * with `strict: true`), never skipped in silence. Idempotent: later calls with the same options
+ * return the same context. Throws an error naming `@tensorflow/tfjs` when it is not installed.
  * @example const { tf, backend } = await initTf() // backend === 'wasm' in Node
+ * @example await initTf({ backend: 'wasm', wasmPaths: '/assets/tfjs-wasm/', strict: true }) // in a browser
  */
 export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
-  assertKnownOptions('initTf', options, ['backend', 'wasmPaths', 'warn'])
+  assertKnownOptions('initTf', options, ['backend', 'wasmPaths', 'strict', 'warn'])
   const want = options.backend ?? 'auto'
   if (!['auto', 'wasm', 'cpu', 'webgl', 'webgpu'].includes(want)) {
     throw new Error(`backend: expected 'auto', 'wasm', 'cpu', 'webgl' or 'webgpu', got '${String(want)}'`)
   }
-  if (current && (want === 'auto' || want === currentBackend)) return current
+  if (options.wasmPaths !== undefined && (typeof options.wasmPaths !== 'string' || options.wasmPaths === '')) {
+    throw new Error(`wasmPaths: expected a folder URL ending in '/', got ${JSON.stringify(options.wasmPaths)}`)
+  }
+  const key = JSON.stringify([want, options.wasmPaths ?? null, options.strict ?? false])
+  if (current && (key === currentKey || (want === 'auto' && options.wasmPaths === undefined))) return current
   const setup = (async (): Promise<TfContext> => {
-    const tf = await import('@tensorflow/tfjs-core')
-    // Gradients and chained tensor methods (t.reshape(…)), which plain tfjs-core does not register;
-    // bundled from tfjs-core at install time (scripts/bundle-tfjs-extras.mjs).
-    await import('./generated/tfjs-core-extras.js')
-    await import('@tensorflow/tfjs-backend-cpu')
+    const tf = await loadTfjs()
     silenceNodeBanner(tf)
+    const strict = options.strict ?? false
     const warn = options.warn ?? true
-    let backend = 'cpu'
-    if (want === 'auto' || want === 'wasm') {
-      try {
-        const wasm = await import('@tensorflow/tfjs-backend-wasm')
-        const dir = options.wasmPaths ?? (isNode() ? await nodeWasmDir() : undefined)
-        if (dir !== undefined) wasm.setWasmPaths(dir)
-        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
-        if (await tf.setBackend('wasm')) backend = 'wasm'
-      } catch (err) {
-        if (warn) console.warn(`theoryml: tfjs wasm backend unavailable (${(err as Error).message.split('\n')[0]}); using cpu`)
+    const candidates: TfBackendName[] = want !== 'auto' ? [want] : isNode() ? ['wasm'] : ['webgpu', 'webgl', 'wasm']
+    const failures: string[] = []
+    let backend: TfBackendName | null = null
+    for (const name of candidates) {
+      const why = await start(tf, name, options.wasmPaths)
+      if (why === null) {
+        backend = name
+        break
       }
-    } else if (want === 'webgl' || want === 'webgpu') {
-      if (await tf.setBackend(want).catch(() => false)) backend = want
-      else if (warn) console.warn(`theoryml: tfjs ${want} backend unavailable; using cpu`)
+      // In a browser, 'auto' tries webgpu only where its package is installed: not having it is no failure.
+      if (!(want === 'auto' && name === 'webgpu' && why.startsWith('package'))) failures.push(`${name}: ${why}`)
     }
-    if (backend === 'cpu') await tf.setBackend('cpu')
+    if (backend === null) {
+      if (want === 'cpu' || candidates.length === 0) backend = 'cpu'
+      else if (strict) throw new Error(`initTf: backend '${want}' could not start (${failures.join('; ')})`)
+      else {
+        if (warn) console.warn(`theoryml: tfjs backend ${failures.join('; ')}; using cpu`)
+        backend = 'cpu'
+      }
+      if (!(await tf.setBackend('cpu'))) throw new Error('initTf: even the cpu backend could not start')
+    } else if (failures.length && warn) {
+      console.warn(`theoryml: tfjs backend ${failures.join('; ')}; using ${backend}`)
+    }
     await tf.ready()
-    currentBackend = backend
     return { tf, backend }
   })()
   current = setup
+  currentKey = key
+  setup.catch(() => {
+    if (current === setup) current = currentKey = null
+  })
   return setup
 }
 

@@ -45,6 +45,10 @@ describe('linalg against numpy/scipy fixtures', () => {
 
   test('expm matches scipy.linalg.expm', () => {
     for (const c of fx.expm) expect(relativeError(expm(c.A), c.E)).toBeLessThan(1e-10)
+    // the degree-13 branch with squarings: a rotation generator of norm 12 has e^A = [[cos, sin], [−sin, cos]]
+    const t = 12
+    expect(relativeError(expm([[0, t], [-t, 0]]), [[Math.cos(t), Math.sin(t)], [-Math.sin(t), Math.cos(t)]])).toBeLessThan(1e-12)
+    expect(() => expm([[1000]])).toThrow(/overflows/)
   })
 
   test('discrete Lyapunov matches scipy and has residual < 1e-10 relative', () => {

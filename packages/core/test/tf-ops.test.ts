@@ -1,6 +1,7 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { describe, expect, test } from 'vitest'
-import { createRng, initTf, linearOp } from '../src/index'
+import { createRng } from '../src/index'
+import { initTf, linearOp } from '../src/tf'
 
 describe('linearOp', () => {
   test('value and gradients match tf.matMul and its autodiff gradient, for x narrower and wider than dy', async () => {

@@ -1,5 +1,6 @@
-import { describe, expect, test } from 'vitest'
-import { fromTensor, initTf, ndarray, toTensor } from '../src/index'
+import { describe, expect, test, vi } from 'vitest'
+import { ndarray } from '../src/index'
+import { fromTensor, initTf, toTensor } from '../src/tf'
 
 describe('initTf', () => {
   test('uses the wasm backend in Node, is idempotent, and converts float64 arrays', async () => {
@@ -33,15 +34,30 @@ describe('initTf', () => {
   })
 })
 
-describe('tfjs-core extras registered by initTf', () => {
-  test('tensors get the chained methods and ops their gradients in plain tfjs-core', async () => {
+describe('@tensorflow/tfjs as loaded by initTf', () => {
+  test('tensors have the chained methods and ops their gradients', async () => {
     const { tf } = await initTf()
-    // Chained methods exist at run time (untyped here: plain tfjs-core's types do not declare them).
     const chained = tf.tensor1d([1, 2, 3, 4]) as unknown as { reshape(s: number[]): { sum(a: number): { arraySync(): number[] } } }
     const out = tf.tidy(() => chained.reshape([2, 2]).sum(1).arraySync())
     expect(out).toEqual([3, 7])
-    // gradients of ops the plain tfjs-core bundle has no gradient for (neg, softmax, relu, mean)
+    // gradients of ops that plain tfjs-core does not register (neg, softmax, relu, mean)
     const g = tf.tidy(() => tf.grad((x) => tf.neg(tf.mean(tf.relu(tf.softmax(x)))))(tf.tensor1d([1, 2, 3])).arraySync() as number[])
     expect(g.every(Number.isFinite)).toBe(true)
+  })
+})
+
+describe('initTf backend failures are never silent', () => {
+  test('a backend that cannot start warns and falls back to cpu, or throws with strict', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      await expect(initTf({ backend: 'webgl', strict: true })).rejects.toThrow(/backend 'webgl' could not start/)
+      const ctx = await initTf({ backend: 'webgl' })
+      expect(ctx.backend).toBe('cpu')
+      expect(warn.mock.calls.some((c) => /webgl: .*using cpu/.test(String(c[0])))).toBe(true)
+      await expect(initTf({ wasmPaths: '' })).rejects.toThrow(/wasmPaths: expected/)
+    } finally {
+      warn.mockRestore()
+    }
+    expect((await initTf({ backend: 'wasm', strict: true })).backend).toBe('wasm')
   })
 })

@@ -1,5 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, createRng, linearOp, type Rng } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, createRng, type Rng } from '@theoryml/core'
+import { linearOp } from '@theoryml/core/tf'
 import type { Graph } from './graph'
 import { prepareFeatures, prepareOperator, propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, type SparseFeatures, type SparseOperator } from './propagation'
 

@@ -1,4 +1,4 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { assertGraph, type Graph } from './graph'
 
 /** A sparse symmetric propagation matrix P (n × n) in CSR form. */

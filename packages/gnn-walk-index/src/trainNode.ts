@@ -1,5 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, initTf, Matrix, resolveRng, type Rng } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, Matrix, resolveRng, type Rng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import type { NodeSplit } from './datasets'
 import { assertGraph, type Graph } from './graph'
 import type { NodeModel } from './models'

@@ -1,6 +1,7 @@
 /**
- * @theoryml/lab: experiments as data — defineExperiment, claims, plots as Vega-Lite/SVG, and the
- * `theoryml` command line (Node only).
+ * @theoryml/lab: experiments as data — defineExperiment, claims, runExperiment and figures as
+ * Vega-Lite specs. This entry is browser-safe; the `theoryml` command line, sweeps, results files
+ * and SVG rendering are Node-only, in `@theoryml/lab/node`.
  * @packageDocumentation
  */
 export {
@@ -21,7 +22,5 @@ export {
   type LineFigure,
   type RunOptions,
 } from './experiment'
-export { figureSpec, renderSvg } from './plot'
-export { listExamples, loadExample, main, mergeCommand, parseReproArgs, repro, sweepCommand, type CliIo, type ReproArgs } from './cli'
+export { figureSpec } from './plot'
 export { progressBar, type ProgressReporter } from './progress'
-export { gridPoints, mergeRecords, pointKey, readRecords, runPoint, sweep, type SweepOptions, type SweepRecord, type SweepResult } from './sweep'

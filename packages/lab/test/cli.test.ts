@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { parseReproArgs, repro, listExamples } from '../src/index'
+import { parseReproArgs, repro, listExamples } from '../src/node'
 
 const root = path.resolve(import.meta.dirname, '../../..')
 

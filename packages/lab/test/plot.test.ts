@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { figureSpec, renderSvg, type LineFigure } from '../src/index'
+import { figureSpec, type LineFigure } from '../src/index'
+import { renderSvg } from '../src/node'
 
 const fig: LineFigure = {
   kind: 'line',

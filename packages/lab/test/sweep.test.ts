@@ -2,7 +2,8 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { claim, defineExperiment, gridPoints, mergeRecords, readRecords, sweep } from '../src/index'
+import { claim, defineExperiment } from '../src/index'
+import { gridPoints, mergeRecords, readRecords, sweep } from '../src/node'
 
 let calls = 0
 const exp = defineExperiment({

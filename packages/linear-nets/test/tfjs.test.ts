@@ -1,7 +1,8 @@
 /**
  * The independent check of the float64 closed forms: tfjs autodiff (float32) of the same product.
  */
-import { Matrix, createRng, initTf } from '@theoryml/core'
+import { Matrix, createRng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { describe, expect, test } from 'vitest'
 import { endToEnd, layerGradients } from '../src'
 

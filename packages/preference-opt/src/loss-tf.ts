@@ -1,4 +1,4 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { resolveLossOptions, type PreferenceLogps, type PreferenceLossOptions, type PreferenceLossType } from './loss'
 
 /** What {@link preferenceLossTf} returns (tensors the caller owns: call it inside `tf.tidy` or `tf.grad`). */

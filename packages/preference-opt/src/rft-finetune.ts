@@ -1,5 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, resolveRng, tfOptimizer, type OptimizerSpec, type Rng } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type OptimizerSpec, type Rng } from '@theoryml/core'
+import { tfOptimizer } from '@theoryml/core/tf'
 
 /** A multilayer perceptron classifier policy p(y|x) = softmax(MLP(x)) on the tfjs track (ReLU hidden layers). */
 export interface MlpPolicy {

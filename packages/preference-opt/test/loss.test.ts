@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { initTf } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { preferenceLoss, preferenceLossTf, type PreferenceLossType } from '../src/index'
 import { fixture } from '../../../tests/fixtures'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { initTf } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { disposePolicy, finetune, mlpPolicy, policyProbs, pretrainSoft, relabeledMixture } from '../src/index'
 
 describe('finetune (tfjs track)', () => {

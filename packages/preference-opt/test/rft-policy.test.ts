@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { createRng, initTf } from '@theoryml/core'
+import { createRng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { expectedPolicyGradient, gradientBound, logProbGradient, logitJacobianNorm, outputDistribution, reinforceGradient, softmaxPolicy, type SoftmaxPolicy } from '../src/index'
 
 const x = [0.5, -1, 2]

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { initTf, relativeError } from '@theoryml/core'
+import { relativeError } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import {
   preferenceGradient, preferenceLossTf, sequenceLogProb, trainPreference, ufmPolicy,
   type PreferencePair, type UfmPolicy,
@@ -228,7 +229,7 @@ describe('trainPreference', () => {
 describe('tfjs track', () => {
   test('a DPO training run of a tfjs UFM (Adam) lowers the loss and does not leak tensors', async () => {
     const { tf } = await initTf()
-    const { tfOptimizer } = await import('@theoryml/core')
+    const { tfOptimizer } = await import('@theoryml/core/tf')
     const W = tf.variable(tf.randomNormal([6, 4], 0, 0.5, 'float32', 1))
     const H = tf.variable(tf.randomNormal([3, 4], 0, 0.5, 'float32', 2))
     const tokens = { chosen: [[1], [2], [3]], rejected: [[4], [5], [0]] }

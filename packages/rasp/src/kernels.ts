@@ -9,7 +9,7 @@
  *   backward passes below use a handful.
  * Internal module: the functions are used by createTransformer only.
  */
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 
 type GradFn = Parameters<typeof TF.customGrad>[0]
 

@@ -3,8 +3,9 @@
  * step), many samples packed into one context, a random offset into the position table, loss on
  * the answer tokens only; greedy decoding and exact-match evaluation at longer test lengths.
  */
-import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, DivergenceError, resolveRng, tfOptimizer, type Rng } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, DivergenceError, resolveRng, type Rng } from '@theoryml/core'
+import { tfOptimizer } from '@theoryml/core/tf'
 import { createTransformer, type Transformer, type TransformerConfig } from './transformer'
 import { exactMatch, type Task, type TaskSample } from './tasks'
 import { EOS, PAD } from './tokens'

@@ -1,5 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, linearOp, resolveRng, type Rng } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
+import { linearOp } from '@theoryml/core/tf'
 import { causalAttention, layerNorm as fusedLayerNorm } from './kernels'
 
 /** Sizes of a {@link Transformer}. */

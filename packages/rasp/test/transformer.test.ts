@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { createRng, initTf } from '@theoryml/core'
+import { createRng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { beforeAll, describe, expect, test } from 'vitest'
 import {
   batchLoss,
@@ -16,7 +17,7 @@ import {
   trainTransformer,
   type Transformer,
 } from '../src/index'
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 
 let tf: typeof TF
 beforeAll(async () => {

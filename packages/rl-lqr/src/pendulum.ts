@@ -1,6 +1,7 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import type { MlpPolicy } from './pendulum-float64'
-import { assertFinite, assertInteger, assertKnownOptions, assertPositive, resolveRng, tfOptimizer, toMatrix, type MatrixLike, type OptimizerSpec, type Rng } from '@theoryml/core'
+import { assertFinite, assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, type MatrixLike, type OptimizerSpec, type Rng } from '@theoryml/core'
+import { tfOptimizer } from '@theoryml/core/tf'
 
 /** A controlled pendulum (the paper's swing-up task), state (θ, ω), control a torque u. */
 export interface Pendulum {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { initTf, relativeError } from '@theoryml/core'
+import { relativeError } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import {
   costExtrapolationError, mlpController, mlpPolicy, pendulum, pendulumCost, pendulumCostAndGradient, pendulumPolicyCost, pendulumRolloutCost,
   pendulumTrajectory, trainPendulumController, trainPendulumPolicy,

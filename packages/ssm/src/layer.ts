@@ -1,4 +1,4 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, toVector, type Rng, type VectorLike } from '@theoryml/core'
 
 /** Options of {@link ssmLayer}. */

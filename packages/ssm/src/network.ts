@@ -1,15 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
-import {
-  assertInteger,
-  assertKnownOptions,
-  assertPositive,
-  resolveRng,
-  tfOptimizer,
-  toMatrix,
-  type OptimizerSpec,
-  type Rng,
-  type VectorLike,
-} from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, type OptimizerSpec, type Rng, type VectorLike } from '@theoryml/core'
+import { tfOptimizer } from '@theoryml/core/tf'
 import { ssmLayer, type SsmLayer } from './layer'
 import { concatSequenceGroups } from './data'
 import type { SequencesLike } from './ssm'

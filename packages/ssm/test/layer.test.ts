@@ -1,5 +1,5 @@
-import { initTf } from '@theoryml/core'
-import type * as TF from '@tensorflow/tfjs-core'
+import { initTf } from '@theoryml/core/tf'
+import type * as TF from '@tensorflow/tfjs'
 import { describe, expect, test } from 'vitest'
 import {
   baselineSequences,

@@ -4,7 +4,7 @@
  * that takes a feature matrix, standardizes and zero-pads it, and trains full-batch with
  * {@link trainLocallyConnected}.
  */
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, toVector, type MatrixLike, type Rng, type VectorLike } from '@theoryml/core'
 import { locallyConnected, trainLocallyConnected, type LocallyConnectedModel } from './locally-connected'
 

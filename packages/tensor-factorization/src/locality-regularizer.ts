@@ -3,7 +3,7 @@
  * track: it rewards a model whose gradient with respect to a patch P depends on a distant patch Q,
  * i.e. whose output models an interaction between P and Q.
  */
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive } from '@theoryml/core'
 
 /** Options of {@link localityRegularizer}. */

@@ -7,8 +7,9 @@
  * is left; a linear head gives the output f(x). Two positions interact only from the layer where
  * their windows merge: the architecture's locality.
  */
-import type * as TF from '@tensorflow/tfjs-core'
-import { assertInteger, assertKnownOptions, assertPositive, resolveRng, tfOptimizer, type OptimizerSpec, type Rng } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type OptimizerSpec, type Rng } from '@theoryml/core'
+import { tfOptimizer } from '@theoryml/core/tf'
 import { localityRegularizer, type LocalityRegularizerOptions } from './locality-regularizer'
 
 /** Options of {@link locallyConnected}. */

@@ -1,4 +1,5 @@
-import { createRng, frobeniusNorm, initTf, ndarray, relativeError, type Matrix } from '@theoryml/core'
+import { createRng, frobeniusNorm, ndarray, relativeError, type Matrix } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { describe, expect, test } from 'vitest'
 import { cpAls, cpCompletion, cpCompletionGradient, cpComponentNorms, cpRank, cpToTensor, outer, randomCp, sampleObservations, unobservedEntries, type Observations } from '../src/index'
 import { fixture } from '../../../tests/fixtures'

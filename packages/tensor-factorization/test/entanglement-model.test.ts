@@ -1,5 +1,6 @@
-import type * as TF from '@tensorflow/tfjs-core'
-import { createRng, initTf, Matrix } from '@theoryml/core'
+import type * as TF from '@tensorflow/tfjs'
+import { createRng, Matrix } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { trainLocalConvNet } from '../src/index'
 

@@ -1,7 +1,7 @@
 import { createRng, frobeniusNorm, ndarray, relativeError, type Matrix } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
 import { balancedTree, cpToTensor, hierarchicalRank, htf, htfCompletion, htfCompletionGradient, htfToTensor, localComponentNorms, sampleObservations, treeNodes, unobservedEntries, type Htf, type ModeTree } from '../src/index'
-import { initTf } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 
 /** One entry of an HTF straight from the recursive definition (independent of htfToTensor). */
 function entry(h: Htf, index: number[]): number {

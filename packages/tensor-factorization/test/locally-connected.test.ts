@@ -1,8 +1,8 @@
-import type * as TF from '@tensorflow/tfjs-core'
+import type * as TF from '@tensorflow/tfjs'
 import { createRng } from '@theoryml/core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { isSameClassSequences, localityRegularizer, locallyConnected, trainLocallyConnected, type SequenceModel } from '../src/index'
-import { initTf } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 
 let tf: typeof TF
 beforeAll(async () => {
