@@ -42,7 +42,7 @@ describe('float64 track (@theoryml/tensor-factorization)', () => {
 
   test('cpCompletion', () => {
     const calls = { n: 0 }
-    const res = cpCompletion({ shape, observations, rank: 3, init: 'normal', initStd: 0.3, optimizer: 'adam', lr: 1e-2, rng: createRng(3), ...common(calls, (s) => s.componentNorms[0]!) })
+    const res = cpCompletion({ shape, observations, rank: 3, init: 'gaussian', initStd: 0.3, optimizer: 'adam', lr: 1e-2, rng: createRng(3), ...common(calls, (s) => s.componentNorms[0]!) })
     expectCommon(res, calls)
     expect(res.factors.map((f) => [f.rows, f.columns])).toEqual([[4, 3], [3, 3], [5, 3]])
     const early = cpCompletion({ shape, observations, rank: 3, initStd: 0.3, optimizer: { type: 'gd', lr: 0.05 }, steps: 50, rng: 3, stopWhen: (s) => s.step === 5 })
@@ -56,7 +56,7 @@ describe('float64 track (@theoryml/tensor-factorization)', () => {
     const hTarget = htfToTensor(htf({ shape: hShape, widths: 2, rng: 4 }))
     const hObs = sampleObservations(hTarget, { count: 20, rng: 5 })
     const calls = { n: 0 }
-    const res = htfCompletion({ shape: hShape, observations: hObs, widths: 2, init: 'normal', initStd: 0.5, optimizer: 'adam', lr: 1e-2, rng: 6, ...common(calls, (s) => s.componentNorms[0]!) })
+    const res = htfCompletion({ shape: hShape, observations: hObs, widths: 2, init: 'gaussian', initStd: 0.5, optimizer: 'adam', lr: 1e-2, rng: 6, ...common(calls, (s) => s.componentNorms[0]!) })
     expectCommon(res, calls)
     expect(res.htf.weights).toHaveLength(7)
     expect(res.htf.shape).toEqual(hShape)

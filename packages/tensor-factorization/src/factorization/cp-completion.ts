@@ -198,9 +198,9 @@ export interface CpCompletionOptions extends TrainerOptions<CpCompletionState> {
   observations: Observations
   /** Number of components R of the factorization. */
   rank: number
-  /** The initialization scheme: 'normal', A^n entries i.i.d. N(0, initStd²) drawn from `rng` (default). */
-  init?: 'normal'
-  /** Standard deviation of the 'normal' initialization (default 1e-3). */
+  /** The initialization scheme: 'gaussian', A^n entries i.i.d. N(0, initStd²) drawn from `rng` (default). */
+  init?: 'gaussian'
+  /** Standard deviation of the 'gaussian' initialization (default 1e-3). */
   initStd?: number
   /** Explicit initial factors (d_n × R), copied; instead of `init`/`initStd`. */
   initial?: readonly MatrixLike[]
@@ -217,11 +217,11 @@ export interface CpCompletionResult extends TrainerResult {
 }
 
 /**
- * The defaults of {@link cpCompletion}: init 'normal' with std 1e-3 (a small initialization),
+ * The defaults of {@link cpCompletion}: init 'gaussian' with std 1e-3 (a small initialization),
  * GroupRMSprop with lr 1e-2 (the 2021 paper's optimizer), up to 10000 steps, the top 10 component
  * norms recorded, seed 0; a history row every max(1, ⌊steps/100⌋) steps.
  */
-export const CP_COMPLETION_DEFAULTS = { init: 'normal', initStd: 1e-3, optimizer: 'groupRmsprop', lr: 1e-2, steps: 10000, topK: 10, rng: 0 } as const
+export const CP_COMPLETION_DEFAULTS = { init: 'gaussian', initStd: 1e-3, optimizer: 'groupRmsprop', lr: 1e-2, steps: 10000, topK: 10, rng: 0 } as const
 
 const CP_COMPLETION_KEYS = ['shape', 'observations', 'rank', 'init', 'initStd', 'initial', 'topK', 'target', ...TRAINER_OPTION_KEYS]
 
@@ -261,7 +261,7 @@ export function cpCompletion(options: CpCompletionOptions): CpCompletionResult {
     flats = initial.flats
   } else {
     const init = options.init ?? D.init
-    if (init !== 'normal') throw new Error(`init: expected 'normal' (entries i.i.d. N(0, initStd²)), got ${JSON.stringify(init)}; give explicit factors as \`initial\``)
+    if (init !== 'gaussian') throw new Error(`init: expected 'gaussian' (entries i.i.d. N(0, initStd²)), got ${JSON.stringify(init)}; give explicit factors as \`initial\``)
     const initStd = options.initStd ?? D.initStd
     assertPositive('initStd', initStd)
     const rng = resolveRng(options.rng ?? D.rng)

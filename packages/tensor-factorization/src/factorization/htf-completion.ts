@@ -228,10 +228,10 @@ export interface HtfCompletionOptions extends TrainerOptions<HtfCompletionState>
   tree?: ModeTree
   /** Width of every interior node, or one per interior node (post-order). Required unless `initial` is given. */
   widths?: number | readonly number[]
-  /** The initialization scheme: 'normal', every weight i.i.d. N(0, initStd²) drawn from `rng` (default). */
-  init?: 'normal'
+  /** The initialization scheme: 'gaussian', every weight i.i.d. N(0, initStd²) drawn from `rng` (default). */
+  init?: 'gaussian'
   /**
-   * Standard deviation of the 'normal' initialization (default 0.1: with products of 2N − 1
+   * Standard deviation of the 'gaussian' initialization (default 0.1: with products of 2N − 1
    * weights per entry this is already small, ~1e-5 per entry at order 4 and widths 16; much
    * smaller values stall below the optimizer's ε).
    */
@@ -253,11 +253,11 @@ export interface HtfCompletionResult extends TrainerResult {
 }
 
 /**
- * The defaults of {@link htfCompletion}: init 'normal' with std 0.1, GroupRMSprop with lr 1e-2, up
+ * The defaults of {@link htfCompletion}: init 'gaussian' with std 0.1, GroupRMSprop with lr 1e-2, up
  * to 10000 steps, the top 10 local component norms at the root recorded, seed 0; a history row
  * every max(1, ⌊steps/100⌋) steps.
  */
-export const HTF_COMPLETION_DEFAULTS = { init: 'normal', initStd: 0.1, optimizer: 'groupRmsprop', lr: 1e-2, steps: 10000, topK: 10, node: 'root', rng: 0 } as const
+export const HTF_COMPLETION_DEFAULTS = { init: 'gaussian', initStd: 0.1, optimizer: 'groupRmsprop', lr: 1e-2, steps: 10000, topK: 10, node: 'root', rng: 0 } as const
 
 const HTF_COMPLETION_KEYS = ['shape', 'observations', 'tree', 'widths', 'init', 'initStd', 'initial', 'topK', 'node', 'target', ...TRAINER_OPTION_KEYS]
 
@@ -289,7 +289,7 @@ export function htfCompletion(options: HtfCompletionOptions): HtfCompletionResul
     start = options.initial
   } else {
     const init = options.init ?? D.init
-    if (init !== 'normal') throw new Error(`init: expected 'normal' (weights i.i.d. N(0, initStd²)), got ${JSON.stringify(init)}; give an explicit factorization as \`initial\``)
+    if (init !== 'gaussian') throw new Error(`init: expected 'gaussian' (weights i.i.d. N(0, initStd²)), got ${JSON.stringify(init)}; give an explicit factorization as \`initial\``)
     if (options.widths === undefined) throw new Error('widths: required (a positive integer, or one per interior node) unless `initial` is given')
     const tree = options.tree ?? balancedTree(shape.length)
     treeNodes(tree, shape.length)

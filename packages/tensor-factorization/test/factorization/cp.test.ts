@@ -153,9 +153,9 @@ describe('cpCompletion', () => {
 })
 
 describe('cpCompletion: options and state of the trainer vocabulary', () => {
-  test("init names the scheme ('normal' with initStd); explicit factors go in `initial`", () => {
+  test("init names the scheme ('gaussian' with initStd); explicit factors go in `initial`", () => {
     const { shape, observations, factors } = problem(5)
-    const seeded = cpCompletion({ shape, observations, rank: 3, init: 'normal', initStd: 0.2, steps: 20, rng: 9 })
+    const seeded = cpCompletion({ shape, observations, rank: 3, init: 'gaussian', initStd: 0.2, steps: 20, rng: 9 })
     const implicit = cpCompletion({ shape, observations, rank: 3, initStd: 0.2, steps: 20, rng: 9 })
     expect(toArrays(seeded.factors)).toEqual(toArrays(implicit.factors))
     // `initial` is copied, not updated in place, and 0 steps return it unchanged
@@ -163,7 +163,7 @@ describe('cpCompletion: options and state of the trainer vocabulary', () => {
     expect(toArrays(cpCompletion({ shape, observations, rank: 3, initial: factors, steps: 0 }).factors)).toEqual(before)
     cpCompletion({ shape, observations, rank: 3, initial: factors, steps: 5 })
     expect(toArrays(factors)).toEqual(before)
-    expect(() => cpCompletion({ shape, observations, rank: 3, init: factors } as never)).toThrow(/init: expected 'normal'.*initial/)
+    expect(() => cpCompletion({ shape, observations, rank: 3, init: factors } as never)).toThrow(/init: expected 'gaussian'.*initial/)
     expect(() => cpCompletion({ shape, observations, rank: 3, initial: factors, initStd: 0.1 })).toThrow(/initial: .*not both/)
     expect(() => cpCompletion({ shape, observations, rank: 2, initial: factors })).toThrow(/initial: expected 3 factors of shapes 4×2/)
   })

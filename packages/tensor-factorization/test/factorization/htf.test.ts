@@ -162,15 +162,15 @@ describe('htfCompletion: options and state of the trainer vocabulary', () => {
     const { h, observations } = problem(4)
     const shape = h.shape
     const tree: ModeTree = [[0, 2], [1, 3]]
-    // 'normal' is the htf() draw from the same seed: both runs start from htf({ shape, tree, widths, initStd, rng })
-    const a = htfCompletion({ shape, observations, tree, widths: [3, 2, 2], init: 'normal', initStd: 0.6, steps: 15, rng: 5 })
+    // 'gaussian' is the htf() draw from the same seed: both runs start from htf({ shape, tree, widths, initStd, rng })
+    const a = htfCompletion({ shape, observations, tree, widths: [3, 2, 2], init: 'gaussian', initStd: 0.6, steps: 15, rng: 5 })
     const b = htfCompletion({ shape, observations, initial: htf({ shape, tree, widths: [3, 2, 2], initStd: 0.6, rng: 5 }), steps: 15 })
     expect(a.htf.weights.map((w) => w.to2DArray())).toEqual(b.htf.weights.map((w) => w.to2DArray()))
     const before = h.weights.map((w) => w.to2DArray())
     htfCompletion({ shape, observations, initial: h, steps: 5 })
     expect(h.weights.map((w) => w.to2DArray())).toEqual(before) // copied, not trained in place
     expect(() => htfCompletion({ shape, observations, initial: h, widths: 2 })).toThrow(/initial: .*not both/)
-    expect(() => htfCompletion({ shape, observations, init: h } as never)).toThrow(/init: expected 'normal'/)
+    expect(() => htfCompletion({ shape, observations, init: h } as never)).toThrow(/init: expected 'gaussian'/)
     expect(() => htfCompletion({ shape, observations })).toThrow(/widths: required/)
     // the local norms at node {0, 2} (width 3 in post-order [3, 2, 2]), as localComponentNorms computes them
     const rows: number[][] = []
