@@ -17,8 +17,8 @@ export {
   type PreferenceLossType,
   type PreferenceMetrics,
   type ResolvedLossOptions,
-} from './loss'
-export { preferenceLossTf, sequenceLogProb, type PreferenceLossTfResult } from './loss-tf'
+} from './dpo/loss'
+export { preferenceLossTf, sequenceLogProb, type PreferenceLossTfResult } from './dpo/loss-tf'
 export {
   checkPair,
   checkTokens,
@@ -28,7 +28,7 @@ export {
   type PromptId,
   type UfmPolicy,
   type UfmPolicyOptions,
-} from './ufm'
+} from './dpo/ufm'
 export {
   preferenceGradient,
   preferenceObjective,
@@ -39,7 +39,7 @@ export {
   type PreferenceReference,
   type TrainPreferenceOptions,
   type TrainPreferenceResult,
-} from './train-preference'
+} from './dpo/train-preference'
 export {
   alphaCoefficients,
   displacementRate,
@@ -49,7 +49,7 @@ export {
   type DisplacementRateOptions,
   type LikelihoodDisplacement,
   type LikelihoodDisplacementOptions,
-} from './displacement'
+} from './dpo/displacement'
 export {
   ches,
   filterByChes,
@@ -62,11 +62,11 @@ export {
   type FilterByChesOptions,
   type HiddenStates,
   type ResponseStatesOptions,
-} from './ches'
+} from './dpo/ches'
 
 // --- rft (issue 10) ---
-export { rewardStd, type RewardStdBatch } from './rft-reward'
-export { banditStepsToHalf, rftTimeToHalf, sftTimeToHalf, type BanditOptions } from './rft-bandit'
+export { rewardStd, type RewardStdBatch } from './rft/reward'
+export { banditStepsToHalf, rftTimeToHalf, sftTimeToHalf, type BanditOptions } from './rft/bandit'
 export {
   expectedPolicyGradient,
   gradientBound,
@@ -80,7 +80,7 @@ export {
   type PolicyGradient,
   type SequenceReward,
   type SoftmaxPolicy,
-} from './rft-policy'
+} from './rft/policy'
 export {
   disposePolicy,
   finetune,
@@ -92,5 +92,5 @@ export {
   type FinetuneResult,
   type GroupHistory,
   type MlpPolicy,
-} from './rft-finetune'
-export { relabeledMixture, type RelabeledMixture, type RelabeledMixtureOptions } from './rft-data'
+} from './rft/finetune'
+export { relabeledMixture, type RelabeledMixture, type RelabeledMixtureOptions } from './rft/data'

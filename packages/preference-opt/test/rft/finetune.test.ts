@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { initTf } from '@theoryml/core/tf'
-import { disposePolicy, finetune, mlpPolicy, policyProbs, pretrainSoft, relabeledMixture } from '../src/index'
+import { disposePolicy, finetune, mlpPolicy, policyProbs, pretrainSoft, relabeledMixture } from '../../src/index'
 
 describe('finetune (tfjs track)', () => {
   test('pretraining spreads mass over the class labels; relabeled inputs start with tiny reward std; no tensor leak', async () => {

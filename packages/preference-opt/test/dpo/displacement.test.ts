@@ -3,8 +3,8 @@ import { createRng, type History } from '@theoryml/core'
 import {
   alphaCoefficients, displacementRate, likelihoodDisplacement, preferenceGradient, ufmPolicy,
   type PreferencePair, type UfmPolicy,
-} from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+} from '../../src/index'
+import { fixture } from '../../../../tests/fixtures'
 
 interface UfmFx {
   vocab: number

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { initTf } from '@theoryml/core/tf'
-import { preferenceLoss, preferenceLossTf, type PreferenceLossType } from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+import { preferenceLoss, preferenceLossTf, type PreferenceLossType } from '../../src/index'
+import { fixture } from '../../../../tests/fixtures'
 
 interface LossCase {
   type: PreferenceLossType

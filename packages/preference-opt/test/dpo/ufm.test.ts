@@ -4,8 +4,8 @@ import { initTf } from '@theoryml/core/tf'
 import {
   preferenceGradient, preferenceLossTf, sequenceLogProb, trainPreference, ufmPolicy,
   type PreferencePair, type UfmPolicy,
-} from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+} from '../../src/index'
+import { fixture } from '../../../../tests/fixtures'
 
 interface UfmFx {
   vocab: number
