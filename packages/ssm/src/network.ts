@@ -181,6 +181,8 @@ export const TRAIN_SSM_NETWORK_DEFAULTS = { optimizer: 'adam', lr: 0.01, steps: 
 export interface TrainSsmNetworkState extends FitState {
   /** The network being trained (its variables at this step). */
   network: SsmNetwork
+  /** Whether the loss has reached `stopAtLoss` (the `extraSteps` then run). */
+  fitted: boolean
 }
 
 /**

@@ -48,6 +48,8 @@ export interface TrainSsmState extends FitState {
   grad: Partial<SsmGrad>
   /** The optimizer taking the steps. */
   optimizer: Optimizer
+  /** Whether the loss has reached `stopAtLoss` (the `extraSteps` then run). */
+  fitted: boolean
 }
 
 /**
