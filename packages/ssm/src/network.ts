@@ -11,12 +11,13 @@ import {
   type Rng,
   type TrainerOptions,
   type TrainerResult,
+  type TrainerState,
   type VectorLike,
 } from '@theoryml/core'
 import { tfjs, tfOptimizer } from '@theoryml/core/tf'
 import { concatSequenceGroups } from './data'
 import { ssmLayer, type SsmLayer } from './layer'
-import { fitThenExtraLoop, type FitState } from './protocol'
+import { fitThenExtraLoop } from './protocol'
 import type { SequencesLike } from './ssm'
 
 /** Options of {@link ssmNetwork}. */
@@ -178,7 +179,7 @@ function assertNetwork(name: string, network: unknown): asserts network is SsmNe
 export const TRAIN_SSM_NETWORK_DEFAULTS = { optimizer: 'adam', lr: 0.01, steps: 5000, extraSteps: 0 } as const
 
 /** What `record`, `onStep` and `stopWhen` receive in {@link trainSsmNetwork}. */
-export interface TrainSsmNetworkState extends FitState {
+export interface TrainSsmNetworkState extends TrainerState {
   /** The network being trained (its variables at this step). */
   network: SsmNetwork
   /** Whether the loss has reached `stopAtLoss` (the `extraSteps` then run). */

@@ -10,11 +10,12 @@ import {
   type Rng,
   type TrainerOptions,
   type TrainerResult,
+  type TrainerState,
 } from '@theoryml/core'
 import type { SequenceDataset } from './data'
 import { assertDataset, ssmObjective, type SsmGrad } from './gradient'
 import { effectiveRankOfA, impulseErrorOf } from './metrics'
-import { fitThenExtraLoop, type FitState } from './protocol'
+import { fitThenExtraLoop } from './protocol'
 import { assertSsm, diagonalSsm, impulseInto, type DiagonalSsm } from './ssm'
 
 /** Which of A, B, C gradient descent updates. */
@@ -41,7 +42,7 @@ export const TRAIN_SSM_DEFAULTS = {
 } as const satisfies Partial<TrainSsmOptions>
 
 /** What `record`, `onStep` and `stopWhen` receive in {@link trainSsm}. */
-export interface TrainSsmState extends FitState {
+export interface TrainSsmState extends TrainerState {
   /** The student being trained: a, b, c are the live training buffers (copy them to keep a snapshot). */
   student: DiagonalSsm
   /** ∂ℓ/∂p at `student` for the trained parameters p (the others are absent). */
