@@ -1,5 +1,4 @@
-import { assertInteger, assertKnownOptions, assertPositive, Matrix, resolveRng, type Rng } from '@theoryml/core'
-import { inverse } from 'ml-matrix'
+import { assertInteger, assertKnownOptions, assertPositive, inverse, Matrix, resolveRng, type Rng } from '@theoryml/core'
 import { assertGraph } from './brand'
 import type { Graph } from './graph'
 import { nonLoopEdges, type SparsifyResult } from './wis'
