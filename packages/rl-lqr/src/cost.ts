@@ -1,5 +1,4 @@
-import { EigenvalueDecomposition } from 'ml-matrix'
-import { Matrix, solveDiscreteLyapunov, type MatrixLike } from '@theoryml/core'
+import { Matrix, eigenvalues, solveDiscreteLyapunov, symmetricEigen, type MatrixLike } from '@theoryml/core'
 import { assertSystem, controllerFromRow, controllerToRow, toStates, type LqrSystem } from './system'
 
 function flat(M: Matrix): Float64Array {
@@ -188,10 +187,10 @@ export function finiteHorizonCost(system: LqrSystem, K: MatrixLike, initialState
  * The finite-horizon cost and its exact gradient ∂J/∂K by back-propagation through time
  * (closed form): with M = A + K B, S = Q + K R Kᵀ and adjoints Λ_H = (2/N) X_H S,
  * Λ_h = (2/N) X_h S + Λ_{h+1} Mᵀ: ∂J/∂K = (Σ_{h=0}^{H−1} X_hᵀ Λ_{h+1}) Bᵀ + (2/N) (Σ_{h=0}^{H} X_hᵀ X_h) K R.
- * The gradient is returned in the system's convention.
- * @example const { cost, gradient } = finiteHorizonCostAndGradient(sys, K, [[1, 0, 0]])
+ * The gradient is returned in the system's convention (n×m in the row convention, m×n in the column one).
+ * @example const { cost, grad } = finiteHorizonCostAndGrad(shiftSystem(3), [[0, 0, 0], [0, 0, 0], [0, 0, 0]], [[1, 0, 0]]) // cost 6 (= H + 1)
  */
-export function finiteHorizonCostAndGradient(system: LqrSystem, K: MatrixLike, initialStates: MatrixLike | readonly number[]): { cost: number; gradient: Matrix } {
+export function finiteHorizonCostAndGrad(system: LqrSystem, K: MatrixLike, initialStates: MatrixLike | readonly number[]): { cost: number; grad: Matrix } {
   assertSystem(system)
   const Krow = controllerToRow(system, K)
   const X0 = toStates(system, initialStates)
@@ -199,7 +198,7 @@ export function finiteHorizonCostAndGradient(system: LqrSystem, K: MatrixLike, i
   const cost = new FiniteHorizonKernel(system, X0).evaluate(flat(Krow), g)
   const G = new Matrix(system.stateDim, system.controlDim)
   for (let i = 0; i < system.stateDim; i++) for (let k = 0; k < system.controlDim; k++) G.set(i, k, g[i * system.controlDim + k] as number)
-  return { cost, gradient: controllerFromRow(system, G) }
+  return { cost, grad: controllerFromRow(system, G) }
 }
 
 /**
@@ -222,9 +221,9 @@ export function infiniteHorizonCost(system: LqrSystem, K: MatrixLike, initialSta
   const Krow = controllerToRow(system, K)
   const X0 = toStates(system, initialStates)
   const M = system.A.clone().add(Krow.mmul(system.B))
-  const evd = new EigenvalueDecomposition(M)
+  const ev = eigenvalues(M)
   let rho = 0
-  evd.realEigenvalues.forEach((re, i) => { rho = Math.max(rho, Math.hypot(re, evd.imaginaryEigenvalues[i] ?? 0)) })
+  ev.re.forEach((re, i) => { rho = Math.max(rho, Math.hypot(re, ev.im[i] ?? 0)) })
   if (rho >= 1) return Infinity
   const S = system.Q.clone().add(Krow.mmul(system.R).mmul(Krow.transpose()))
   const P = solveDiscreteLyapunov(M, S)
@@ -260,10 +259,8 @@ export function minimalCost(system: LqrSystem, initialStates: MatrixLike | reado
 
 function pinvSym(S: Matrix): Matrix {
   const sym = S.clone().add(S.transpose()).mul(0.5)
-  const evd = new EigenvalueDecomposition(sym, { assumeSymmetric: true })
-  const lam = evd.realEigenvalues
-  const V = evd.eigenvectorMatrix
-  const lmax = Math.max(0, ...lam.map(Math.abs))
+  const { values: lam, vectors: V } = symmetricEigen(sym)
+  const lmax = Math.max(0, ...Array.from(lam, Math.abs))
   const n = S.rows
   const out = new Matrix(n, n)
   for (let k = 0; k < n; k++) {
