@@ -12,5 +12,5 @@ describe('examples/ssm-poisoning (quick mode)', () => {
       expect(fig, name).toBeDefined()
       if (fig?.kind === 'line') for (const line of fig.lines) expect(line.y.length, `${name}: ${line.name}`).toBeGreaterThan(1)
     }
-  }, 600_000)
+  }, 900_000)
 })

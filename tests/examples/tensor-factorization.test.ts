@@ -9,5 +9,5 @@ describe('examples/tensor-factorization (quick mode)', () => {
     expect(failing).toEqual([])
     expect(result.claims.length).toBe(13)
     expect(Object.keys(result.figures).sort()).toEqual(['hierarchical-norms', 'incremental-error', 'incremental-norms', 'locality', 'recovery', 'regularization'])
-  }, 180_000)
+  }, 900_000)
 })
