@@ -2,14 +2,12 @@
  * @theoryml/gnn-walk-index against bench/reference/gnn-walk-index.py (numpy, the paper's algorithms
  * as written): the full 1-WIS removal order of Cora, and 2-WIS (ℓ = 2) in chunks of 100 edges.
  */
-import path from 'node:path'
 import { oneWis, wis, type Graph } from '@theoryml/gnn-walk-index'
-import { loadLinqs } from '@theoryml/gnn-walk-index/node'
+import { loadCora } from '@theoryml/gnn-walk-index/node'
 import { defineBench } from './harness'
 
-const coraDir = process.env.THEORYML_CORA_DIR ?? path.resolve(process.cwd(), '../shared/data/cora')
 let cached: Graph | null = null
-const cora = (): Graph => (cached ??= loadLinqs(coraDir).graph)
+const cora = (): Graph => (cached ??= loadCora().graph)
 
 export default defineBench({
   name: 'gnn-walk-index',

@@ -1,13 +1,18 @@
 // Every export of every package carries JSDoc (DESIGN: "JSDoc on every export").
 import path from 'node:path'
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import ts from 'typescript'
 import { expect, test } from 'vitest'
 
 const root = path.resolve(import.meta.dirname, '..')
 
 test('every exported function, class, interface and type of every package has a doc comment', () => {
-  const entries = readdirSync(path.join(root, 'packages')).map((p) => path.join(root, 'packages', p, 'src', 'index.ts'))
+  // Every entry point of every package (root, ./tf, ./node), as its package.json exports name them.
+  const entries = readdirSync(path.join(root, 'packages')).flatMap((p) => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'packages', p, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
+    return Object.values(pkg.exports).flatMap((c) => (c && typeof c === 'object' ? [path.join(root, 'packages', p, (c as Record<string, string>)['@theoryml/source'] as string)] : []))
+  })
+  expect(entries.length).toBeGreaterThan(10)
   const program = ts.createProgram(entries, {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,

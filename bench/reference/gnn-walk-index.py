@@ -12,6 +12,7 @@ the paper's algorithms as written (Razin, Verbin, Cohen 2023; github.com/noamraz
 
 Prints one JSON line {workload name: seconds} (median of repeats after a warm-up).
 """
+import gzip
 import json
 import os
 import sys
@@ -20,19 +21,20 @@ import time
 import numpy as np
 from timing import median_seconds
 
-CORA = os.environ.get('THEORYML_CORA_DIR', os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'data', 'cora'))
+# The gzipped Cora shipped in the package (packages/gnn-walk-index/data/cora, read by loadCora()).
+CORA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'packages', 'gnn-walk-index', 'data', 'cora')
 
 
 def load_edges():
     ids = []
-    with open(os.path.join(CORA, 'cora.content')) as f:
+    with gzip.open(os.path.join(CORA, 'cora.content.gz'), 'rt') as f:
         for line in f:
             if line.strip():
                 ids.append(line.split('\t', 1)[0])
     index = {k: i for i, k in enumerate(ids)}
     seen = set()
     edges = []
-    with open(os.path.join(CORA, 'cora.cites')) as f:
+    with gzip.open(os.path.join(CORA, 'cora.cites.gz'), 'rt') as f:
         for line in f:
             p = line.split()
             if len(p) != 2:

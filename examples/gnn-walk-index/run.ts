@@ -9,7 +9,6 @@
  *   3. edge sparsification on Cora: 1-WIS and 2-WIS against random and spectral removal;
  *   4. the karate club: the smallest per-vertex walk index under WIS against random removal.
  */
-import path from 'node:path'
 import type { Rng } from '@theoryml/core'
 import {
   Graph,
@@ -17,7 +16,6 @@ import {
   karateClub,
   linearPropagation,
   oneWis,
-  planetoidSplit,
   randomSparsify,
   randomSplit,
   spectralSparsify,
@@ -29,12 +27,10 @@ import {
   type NodeModel,
   type NodeSplit,
 } from '@theoryml/gnn-walk-index'
-import { loadLinqs } from '@theoryml/gnn-walk-index/node'
+import { loadCora } from '@theoryml/gnn-walk-index/node'
 import { claim, defineExperiment, type Claim, type Line } from '@theoryml/lab'
 
 interface Config {
-  /** Folder of the LINQS Cora files; '' → $THEORYML_CORA_DIR or ../shared/data/cora from the repository root. */
-  coraDir: string
   /** Fractions of Cora's edges removed at which accuracy is measured (a model trained per method, fraction and seed). */
   removeFractions: number[]
   /** Fractions at which isolated vertices are counted (no training, so a fine grid is cheap). */
@@ -97,7 +93,6 @@ export default defineExperiment<Config>({
   // the best validation epoch comes at 20–200 and validation accuracy then drifts down, so the selected
   // epoch rarely changes) and 2 (quick) or 5 (--full) seeds instead of 10.
   defaults: {
-    coraDir: '',
     removeFractions: [0.5, 0.7],
     isolationFractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     seeds: 2,
@@ -271,12 +266,14 @@ async function interactionExperiment(config: Config, rng: Rng, log: (m: string) 
 }
 
 async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) => void; progress: (f: number, l?: string) => void }) {
-  const dir = config.coraDir || process.env.THEORYML_CORA_DIR || path.resolve(process.cwd(), '../shared/data/cora')
-  const data = loadLinqs(dir)
+  // The Cora copy shipped in @theoryml/gnn-walk-index, with both splits: splits.random is
+  // randomSplit(n, { train: 0.8, val: 0.1, rng: 1 }), so only another splitSeed draws its own.
+  const data = loadCora()
   const { graph, labels } = data
   const n = graph.numNodes
   const d = data.features.columns
-  const split = config.split === 'random' ? randomSplit(n, { train: 0.8, val: 0.1, rng: config.splitSeed }) : (data.split ?? planetoidSplit(labels, { rng: 0 }))
+  const split =
+    config.split === 'planetoid' ? data.splits.planetoid : config.splitSeed === 1 ? data.splits.random : randomSplit(n, { train: 0.8, val: 0.1, rng: config.splitSeed })
   const dense = new Float32Array(n * d)
   for (let i = 0; i < n; i++) {
     const row = data.features.getRow(i)

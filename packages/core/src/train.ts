@@ -47,8 +47,23 @@ export interface TrainResult {
   steps: number
 }
 
-/** Thrown when the loss becomes non-finite: names the step and the last finite loss. */
+const DIVERGENCE_BRAND = Symbol.for('@theoryml/core/DivergenceError')
+
+/**
+ * Thrown when the loss becomes non-finite: names the step and the last finite loss.
+ * `instanceof DivergenceError` holds across copies of core (an app that loads both its ESM and CJS
+ * builds gets two classes): the check reads a `Symbol.for` brand, not the prototype chain.
+ * @example try { train(…) } catch (e) { if (e instanceof DivergenceError) console.log(e.step) }
+ */
 export class DivergenceError extends Error {
+  /** @internal */
+  readonly [DIVERGENCE_BRAND] = true
+
+  /** True for a DivergenceError made by any copy of @theoryml/core. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DIVERGENCE_BRAND] === true
+  }
+
   constructor(readonly step: number, readonly lastFiniteLoss: number | undefined, readonly loss: number) {
     super(
       `training diverged: loss is ${loss} at step ${step}` +

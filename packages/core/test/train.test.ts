@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { DivergenceError, train } from '../src/index'
 
 // f(w) = ½‖w − c‖²: gradient w − c; GD with lr η contracts the distance by (1 − η) per step.
@@ -59,5 +59,20 @@ describe('train', () => {
     expect(() => train({ params: { w: [1] as never }, lossAndGrad: quad, optimizer: { type: 'gd', lr: 1 }, steps: 1 })).toThrow(/params.w: expected a Float64Array/)
     expect(() => train({ params: { w: new Float64Array(1) }, lossAndGrad: quad, optimizer: { type: 'gd', lr: 1 }, steps: -1 })).toThrow(/steps: expected an integer >= 0/)
     expect(() => train({ params: { w: new Float64Array(1) }, lossAndGrad: quad, optimizer: { type: 'gd', lr: 1 }, steps: 1, evry: 2 } as never)).toThrow(/unknown option 'evry'/)
+  })
+})
+
+describe('DivergenceError across copies of core', () => {
+  test('instanceof holds for an error made by a second module instance (the ESM/CJS dual-package case)', async () => {
+    vi.resetModules()
+    const spec = '../src/train?copy' // a query makes vitest load a second, independent module instance
+    const copy = (await import(/* @vite-ignore */ spec)) as typeof import('../src/train')
+    expect(copy.DivergenceError).not.toBe(DivergenceError)
+    const fromCopy = new copy.DivergenceError(3, 1, Number.NaN)
+    expect(fromCopy instanceof DivergenceError).toBe(true)
+    expect(new DivergenceError(3, 1, Number.NaN) instanceof copy.DivergenceError).toBe(true)
+    expect(fromCopy.step).toBe(3)
+    expect(new Error('x') instanceof DivergenceError).toBe(false)
+    expect((null as unknown as object) instanceof DivergenceError).toBe(false)
   })
 })

@@ -1,5 +1,8 @@
 import { assertInteger, Matrix } from '@theoryml/core'
-import GraphologyGraph from 'graphology'
+import GraphologyCtor from 'graphology'
+// Types from graphology-types (a plain declaration package): graphology's own `exports` map hides its
+// types from `moduleResolution: node16/nodenext` consumers, where the default import is a namespace.
+import type GraphologyGraph from 'graphology-types'
 
 /** Edges given as `[u, v]` pairs or as a flat `Int32Array` `[u0, v0, u1, v1, …]`. */
 export type EdgesLike = Int32Array | ArrayLike<readonly [number, number] | readonly number[]>
@@ -271,7 +274,7 @@ export class Graph {
    * your graphology instance).
    * @example const g = graph.toGraphology(); g.order // graph.numNodes
    */
-  toGraphology(GraphCtor: new (options?: object) => GraphologyGraph = GraphologyGraph, keys?: readonly string[]): GraphologyGraph {
+  toGraphology(GraphCtor: new (options?: object) => GraphologyGraph = GraphologyCtor, keys?: readonly string[]): GraphologyGraph {
     if (typeof GraphCtor !== 'function') throw new Error('GraphCtor: expected the graphology Graph constructor')
     if (keys !== undefined && keys.length !== this.numNodes) throw new Error(`keys: expected ${this.numNodes} keys, got ${keys.length}`)
     const g = new GraphCtor({ type: 'undirected', allowSelfLoops: true, multi: false })
@@ -312,7 +315,7 @@ export function fromGraphology(g: GraphologyGraph): { graph: Graph; keys: string
  * Export a graph to graphology; same as `graph.toGraphology(GraphCtor, keys)`.
  * @example toGraphology(graph).size // graph.numEdges
  */
-export function toGraphology(graph: Graph, GraphCtor: new (options?: object) => GraphologyGraph = GraphologyGraph, keys?: readonly string[]): GraphologyGraph {
+export function toGraphology(graph: Graph, GraphCtor: new (options?: object) => GraphologyGraph = GraphologyCtor, keys?: readonly string[]): GraphologyGraph {
   assertGraph(graph)
   return graph.toGraphology(GraphCtor, keys)
 }

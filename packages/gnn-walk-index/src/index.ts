@@ -2,7 +2,8 @@
  * @theoryml/gnn-walk-index: graphs, the walk index of a vertex partition, Walk Index Sparsification
  * and message-passing GNNs on tfjs (Razin, Verbin, Cohen 2023, "On the Ability of Graph Neural
  * Networks to Model Interactions Between Vertices"). Reading data sets from disk lives in the
- * Node-only entry `@theoryml/gnn-walk-index/node` (`loadLinqs`).
+ * Node-only entry `@theoryml/gnn-walk-index/node`: `loadCora()` for the Cora copy shipped in the
+ * package, `loadLinqs(dir)` for your own LINQS files.
  * @packageDocumentation
  */
 export { Graph, fromEdges, fromGraphology, toGraphology, type EdgesLike } from './graph'

@@ -1,10 +1,14 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { existsSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
-import { karateClub, parseLinqs, planetoidSplit, randomSplit } from '../src/index'
-import { loadLinqs } from '../src/node'
+import { karateClub, parseLinqs, planetoidSplit, randomSplit, type NodeSplit } from '../src/index'
+import { loadCora, loadLinqs } from '../src/node'
 
-const coraDir = process.env.THEORYML_CORA_DIR ?? path.resolve(process.cwd(), '../shared/data/cora')
+const shipped = path.resolve(__dirname, '../data/cora')
+const coraClasses = ['Case_Based', 'Genetic_Algorithms', 'Neural_Networks', 'Probabilistic_Methods', 'Reinforcement_Learning', 'Rule_Learning', 'Theory']
+const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i)
 
 describe('data sets', () => {
   test('karate club: 34 members, 78 edges, the two clubs', () => {
@@ -16,24 +20,92 @@ describe('data sets', () => {
     expect(clubs.reduce((s, c) => s + c, 0)).toBe(17)
   })
 
-  test.skipIf(!existsSync(coraDir))('loadLinqs reads the shared Cora: 2708 nodes, 5278 edges, 1433 features, 7 classes', () => {
-    const d = loadLinqs(coraDir)
+  test('loadCora: the shipped Cora, 2708 nodes, 5278 edges, 1433 binary features, 7 classes, checksums of the source', () => {
+    const t0 = performance.now()
+    const d = loadCora()
+    const ms = performance.now() - t0
+    expect(ms).toBeLessThan(10_000) // ≈ 0.3 s on an idle core: a loose bound that still catches a pathological slowdown
     expect(d.graph.numNodes).toBe(2708)
     expect(d.graph.numEdges).toBe(5278)
     expect(d.features.rows).toBe(2708)
     expect(d.features.columns).toBe(1433)
-    expect(d.classes).toEqual(['Case_Based', 'Genetic_Algorithms', 'Neural_Networks', 'Probabilistic_Methods', 'Reinforcement_Learning', 'Rule_Learning', 'Theory'])
-    expect(d.labels.length).toBe(2708)
-    expect(d.split!.train.length).toBe(140)
-    expect(d.split!.val.length).toBe(500)
-    expect(d.split!.test.length).toBe(1000)
-    // Planetoid split: 20 training nodes per class
-    const perClass = new Array(7).fill(0)
-    for (const v of d.split!.train) perClass[d.labels[v]!]++
+    expect(d.classes).toEqual(coraClasses)
+    expect(d.ids).toEqual(range(0, 2708).map(String))
+    // Checksums computed independently in Python (gzip module, str.split) from the LINQS source files.
+    let featureSum = 0
+    let weighted = 0
+    let nonBinary = 0
+    for (let i = 0; i < 2708; i++) {
+      const row = d.features.getRow(i)
+      for (let j = 0; j < 1433; j++) {
+        const x = row[j]!
+        featureSum += x
+        if (x !== 0) weighted += i * 1433 + j
+        if (x !== 0 && x !== 1) nonBinary++
+      }
+    }
+    expect(featureSum).toBe(49216)
+    expect(weighted).toBe(94910363407)
+    expect(nonBinary).toBe(0)
+    expect([0, 1, 2].map((i) => d.features.getRow(i).reduce((a, b) => a + b, 0))).toEqual([9, 23, 19])
+    const histogram = new Array<number>(7).fill(0)
+    for (const c of d.labels) histogram[c]!++
+    expect(histogram).toEqual([351, 217, 418, 818, 426, 298, 180])
+    let degreeSum = 0
+    for (let v = 0; v < 2708; v++) degreeSum += d.graph.degree(v)
+    expect(degreeSum).toBe(10556)
+    expect(d.graph.edges.reduce((a, b) => a + b, 0)).toBe(13820218)
+  })
+
+  test('loadCora: the Planetoid split (140/500/1000, 20 per class) and the paper\'s random 80/10/10 split, each disjoint', () => {
+    const d = loadCora()
+    const { planetoid, random } = d.splits
+    expect(d.split).toBe(planetoid)
+    expect(Array.from(planetoid.train)).toEqual(range(0, 140))
+    expect(Array.from(planetoid.val)).toEqual(range(140, 640))
+    expect(Array.from(planetoid.test)).toEqual(range(1708, 2708))
+    const perClass = new Array<number>(7).fill(0)
+    for (const v of planetoid.train) perClass[d.labels[v]!]!++
     expect(perClass).toEqual(new Array(7).fill(20))
-    // binary bag-of-words features
-    expect(d.features.max()).toBe(1)
-    expect(d.features.min()).toBe(0)
+    // 80% / 10% / 10% of 2708: ⌊2166.4⌋, ⌊270.8⌋, the rest
+    expect([random.train.length, random.val.length, random.test.length]).toEqual([2166, 270, 272])
+    const sum = (a: Int32Array): number => a.reduce((s, x) => s + x, 0)
+    expect([sum(random.train), sum(random.val), sum(random.test)]).toEqual([2935214, 366761, 363303])
+    const expected = randomSplit(2708, { train: 0.8, val: 0.1, rng: 1 })
+    for (const k of ['train', 'val', 'test'] as const) expect(Array.from(random[k])).toEqual(Array.from(expected[k]))
+    const disjoint = (s: NodeSplit, size: number): void => {
+      const all = new Set([...s.train, ...s.val, ...s.test])
+      expect(all.size).toBe(s.train.length + s.val.length + s.test.length)
+      expect(all.size).toBe(size)
+      for (const v of all) expect(v >= 0 && v < 2708).toBe(true)
+    }
+    disjoint(planetoid, 1640)
+    disjoint(random, 2708)
+  })
+
+  test('loadLinqs reads plain and gzipped LINQS folders alike, and names the ambiguity of both', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'linqs-'))
+    try {
+      const gz = (f: string): Buffer => readFileSync(path.join(shipped, f))
+      // A plain-text copy of the shipped Cora: the same data as the gzipped folder.
+      writeFileSync(path.join(dir, 'cora.content'), gunzipSync(gz('cora.content.gz')))
+      writeFileSync(path.join(dir, 'cora.cites'), gunzipSync(gz('cora.cites.gz')))
+      writeFileSync(path.join(dir, 'planetoid-split.json'), gunzipSync(gz('planetoid-split.json.gz')))
+      const plain = loadLinqs(dir)
+      const packed = loadLinqs(shipped)
+      expect(plain.graph.numEdges).toBe(5278)
+      expect(Array.from(plain.graph.edges)).toEqual(Array.from(packed.graph.edges))
+      expect(Array.from(plain.labels)).toEqual(Array.from(packed.labels))
+      expect(plain.features.sum()).toBe(packed.features.sum())
+      expect(Array.from(plain.split!.test)).toEqual(Array.from(packed.split!.test))
+      writeFileSync(path.join(dir, 'cora.cites.gz'), gz('cora.cites.gz'))
+      expect(() => loadLinqs(dir)).toThrow(/dir: expected exactly one '\*\.cites' or '\*\.cites\.gz' file in .*, found 2/)
+      rmSync(path.join(dir, 'cora.cites'))
+      writeFileSync(path.join(dir, 'planetoid-split.json.gz'), gz('planetoid-split.json.gz'))
+      expect(() => loadLinqs(dir)).toThrow(/found both/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   test('parseLinqs: ids, undirected de-duplicated edges, and line numbers in errors', () => {

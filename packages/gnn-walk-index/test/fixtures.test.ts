@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { Graph, karateClub, oneWis, wis } from '../src/index'
-import { loadLinqs } from '../src/node'
+import { loadCora } from '../src/node'
 
 // tests/fixtures/make_gnn_walk_index.py: WIS in numpy, independently of this package.
 const fixture = JSON.parse(readFileSync(path.resolve(__dirname, '../../../tests/fixtures/gnn-walk-index.json'), 'utf8')) as {
@@ -10,7 +10,6 @@ const fixture = JSON.parse(readFileSync(path.resolve(__dirname, '../../../tests/
   karate: { length: number; chunkSize: number; order: number[] }[]
   cora: { oneWis: number[]; wis2Chunk100First300: number[] }
 }
-const coraDir = process.env.THEORYML_CORA_DIR ?? path.resolve(process.cwd(), '../shared/data/cora')
 
 describe('WIS against the numpy fixture', () => {
   test('karate club: the paper-code-style dense WIS (ℓ = 1, 2, 3; chunks 1 and 5) gives the same orders', () => {
@@ -22,8 +21,8 @@ describe('WIS against the numpy fixture', () => {
     }
   })
 
-  test.skipIf(!existsSync(coraDir))('Cora: the full 1-WIS order and the first 300 edges of chunked 2-WIS match numpy', () => {
-    const g = loadLinqs(coraDir).graph
+  test('Cora: the full 1-WIS order and the first 300 edges of chunked 2-WIS match numpy', () => {
+    const g = loadCora().graph
     expect(Array.from(oneWis(g).order)).toEqual(fixture.cora.oneWis)
     expect(Array.from(wis(g, { length: 2, chunkSize: 100, removeCount: 300 }).order)).toEqual(fixture.cora.wis2Chunk100First300)
   })
