@@ -48,16 +48,33 @@ export {
 } from './linalg'
 export {
   adam,
+  adaptiveGd,
   createOptimizer,
   gd,
   groupRmsprop,
   momentum,
   type AdamOptions,
+  type AdaptiveGdOptions,
   type GdOptions,
   type GroupRmspropOptions,
   type MomentumOptions,
   type Optimizer,
+  type OptimizerName,
   type OptimizerSpec,
   type Params,
 } from './optim'
-export { DivergenceError, train, type History, type TrainOptions, type TrainResult, type TrainState } from './train'
+export { train, type TrainOptions, type TrainResult, type TrainState } from './train'
+export {
+  DivergenceError,
+  resolveOptimizer,
+  resolveOptimizerSpec,
+  TRAINER_OPTION_KEYS,
+  trainerLoop,
+  type History,
+  type Recorder,
+  type StopReason,
+  type TrainerLoop,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
+} from './trainer'

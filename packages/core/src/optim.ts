@@ -5,14 +5,14 @@ export type Params = Record<string, Float64Array>
 
 /** An optimizer over named float64 parameters: `step` updates `params` in place from `grads`. */
 export interface Optimizer {
-  /** The optimizer's kind ('gd', 'momentum', 'adam', 'groupRmsprop'). */
+  /** The optimizer's kind ('gd', 'momentum', 'adam', 'groupRmsprop', 'adaptiveGd', or a custom name). */
   readonly name: string
   /** The learning rate; may be changed between steps (schedules). */
   lr: number
   /** Number of steps taken so far. */
   readonly t: number
-  /** One in-place update. Allocates state on the first call only. */
-  step(params: Params, grads: Params): void
+  /** One in-place update from the gradient `grad` (same keys and lengths as `params`). Allocates state on the first call only. */
+  step(params: Params, grad: Params): void
   /** Forget the state (moments, step count). */
   reset(): void
   /** The step size actually applied on the last step (lr for gd; the adaptive one for groupRmsprop). */
@@ -27,6 +27,11 @@ export interface MomentumOptions { lr: number; beta?: number; nesterov?: boolean
 export interface AdamOptions { lr: number; beta1?: number; beta2?: number; eps?: number }
 /** GroupRMSprop: one adaptive step shared by all parameters. */
 export interface GroupRmspropOptions { lr: number; beta?: number; eps?: number }
+/** The adaptive normalized step of Slutzky et al.'s code: base rate `lr`, EMA factor `beta` (default 0.8) of Σ‖g‖, softening `eps` (default 1e-6). */
+export interface AdaptiveGdOptions { lr: number; beta?: number; eps?: number }
+
+/** The optimizers core builds by name. */
+export type OptimizerName = 'gd' | 'momentum' | 'adam' | 'groupRmsprop' | 'adaptiveGd'
 
 /** A declarative optimizer choice, e.g. `{ type: 'adam', lr: 1e-3 }`, accepted wherever an optimizer is. */
 export type OptimizerSpec =
@@ -34,6 +39,7 @@ export type OptimizerSpec =
   | ({ type: 'momentum' } & MomentumOptions)
   | ({ type: 'adam' } & AdamOptions)
   | ({ type: 'groupRmsprop' } & GroupRmspropOptions)
+  | ({ type: 'adaptiveGd' } & AdaptiveGdOptions)
 
 function checkGrads(params: Params, grads: Params): void {
   // for…in walks V8's enum cache: no array is allocated per step.
@@ -205,6 +211,54 @@ export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
 }
 
 /**
+ * The adaptive normalized step of Slutzky et al.'s code (after Razin et al. 2022, App. D.2): gradient
+ * descent with one step size for all parameters,
+ * γ_t = β γ_{t−1} + (1−β) Σ_p ‖∇_p L‖₂, η_t = η / (√(γ_t / (1 − βᵗ)) + ε), p ← p − η_t ∇_p L.
+ * (Unlike {@link groupRmsprop}, the EMA is of the sum of the gradient norms, not of their squares.)
+ * @example train({ …, optimizer: 'adaptiveGd', lr: 0.01 })
+ */
+export function adaptiveGd(options: AdaptiveGdOptions): Optimizer {
+  assertKnownOptions('adaptiveGd', options, ['lr', 'beta', 'eps'])
+  assertPositive('lr', options.lr)
+  const beta = options.beta ?? 0.8
+  const eps = options.eps ?? 1e-6
+  assertPositive('beta', beta, true)
+  if (beta >= 1) throw new Error(`beta: expected a number in [0, 1), got ${beta}`)
+  assertPositive('eps', eps, true)
+  let gamma = 0
+  let t = 0
+  let last = 0
+  let betaPow = 1
+  return {
+    name: 'adaptiveGd',
+    lr: options.lr,
+    get t() { return t },
+    get lastStepSize() { return last },
+    step(params: Params, grads: Params) {
+      checkGrads(params, grads)
+      let normSum = 0
+      for (const key in params) {
+        const g = grads[key] as Float64Array
+        let sq = 0
+        for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
+        normSum += Math.sqrt(sq)
+      }
+      t++
+      betaPow *= beta
+      gamma = beta * gamma + (1 - beta) * normSum
+      const step = this.lr / (Math.sqrt(gamma / (1 - betaPow)) + eps)
+      last = step
+      for (const key in params) {
+        const p = params[key] as Float64Array
+        const g = grads[key] as Float64Array
+        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - step * (g[i] as number)
+      }
+    },
+    reset() { gamma = 0; t = 0; last = 0; betaPow = 1 },
+  }
+}
+
+/**
  * Build an optimizer from a spec (or pass an optimizer through).
  * @example createOptimizer({ type: 'adam', lr: 1e-3 })
  */
@@ -217,6 +271,7 @@ export function createOptimizer(spec: OptimizerSpec | Optimizer): Optimizer {
     case 'momentum': return momentum(rest as unknown as MomentumOptions)
     case 'adam': return adam(rest as unknown as AdamOptions)
     case 'groupRmsprop': return groupRmsprop(rest as unknown as GroupRmspropOptions)
-    default: throw new Error(`optimizer: expected type 'gd', 'momentum', 'adam' or 'groupRmsprop', got '${String(type)}'`)
+    case 'adaptiveGd': return adaptiveGd(rest as unknown as AdaptiveGdOptions)
+    default: throw new Error(`optimizer: expected type 'gd', 'momentum', 'adam', 'groupRmsprop' or 'adaptiveGd', got '${String(type)}'`)
   }
 }

@@ -47,7 +47,8 @@ export function tfOptimizer(tf: typeof TF, spec: OptimizerSpec): TF.Optimizer {
     case 'gd': assertPositive('lr', spec.lr); return tf.train.sgd(spec.lr)
     case 'momentum': assertPositive('lr', spec.lr); return tf.train.momentum(spec.lr, spec.beta ?? 0.9, spec.nesterov ?? false)
     case 'adam': assertPositive('lr', spec.lr); return tf.train.adam(spec.lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.eps ?? 1e-8)
-    case 'groupRmsprop': throw new Error("optimizer: 'groupRmsprop' exists on the float64 track only")
+    case 'groupRmsprop':
+    case 'adaptiveGd': throw new Error(`optimizer: '${spec.type}' exists on the float64 track only`)
     default: throw new Error(`optimizer: unknown type '${String((spec as { type: unknown }).type)}'`)
   }
 }

@@ -65,8 +65,8 @@ describe('train', () => {
 describe('DivergenceError across copies of core', () => {
   test('instanceof holds for an error made by a second module instance (the ESM/CJS dual-package case)', async () => {
     vi.resetModules()
-    const spec = '../src/train?copy' // a query makes vitest load a second, independent module instance
-    const copy = (await import(/* @vite-ignore */ spec)) as typeof import('../src/train')
+    const spec = '../src/trainer?copy' // a query makes vitest load a second, independent module instance
+    const copy = (await import(/* @vite-ignore */ spec)) as typeof import('../src/trainer')
     expect(copy.DivergenceError).not.toBe(DivergenceError)
     const fromCopy = new copy.DivergenceError(3, 1, Number.NaN)
     expect(fromCopy instanceof DivergenceError).toBe(true)

@@ -1,7 +1,7 @@
-import { mkdir, readdir, writeFile, access } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { runExperiment, type AnyExperiment, type Claim } from './experiment'
+import { EXPECTED_FILES, exampleFile, listExamples, loadExample } from './load'
 import { renderSvg } from './plot'
 import { progressBar } from './progress'
 import { mergeRecords, sweep } from './sweep'
@@ -16,14 +16,13 @@ export interface ReproArgs {
   examples: string
 }
 
-const USAGE = `usage: theoryml <command>
-  list                                   list the examples
-  repro [names…] [--full] [--seed N] [--out DIR] [--json] [--examples DIR]
-                                         run examples' reproductions, print their claims
-  sweep <example> [--grid key=v1,v2 …] [--seeds N | --seeds 0,3,7] [--workers N]
-        [--shard I/N] [--out DIR] [--full] [--fresh]
-                                         run an example over a grid × seeds into JSON lines
-  merge <files…> --out FILE              join sweep shards into one JSON-lines file`
+/** Where the CLI writes (replaceable in tests). */
+export interface CliIo {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  /** Draw progress bars in place (stderr is a terminal). */
+  isTTY?: boolean
+}
 
 /** Walk command-line arguments: each step gives the argument and `value()`, which consumes the next one. */
 function* walkArgs(argv: readonly string[]): Generator<{ flag: string; value: () => string }> {
@@ -61,38 +60,18 @@ export function parseReproArgs(argv: readonly string[]): ReproArgs {
   return args
 }
 
-/**
- * Names of the examples: folders of `dir` holding a `run.ts` (or `run.js`).
- * @example await listExamples('examples') // ['least-squares', …]
- */
-export async function listExamples(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  const names: string[] = []
-  for (const e of entries) {
-    if (!e.isDirectory()) continue
-    if (await exampleFile(dir, e.name)) names.push(e.name)
-  }
-  return names.sort()
-}
-
-async function exampleFile(dir: string, name: string): Promise<string | undefined> {
-  for (const f of ['run.ts', 'run.js', 'run.mjs']) {
-    const p = path.resolve(dir, name, f)
-    if (await access(p).then(() => true, () => false)) return p
-  }
-  return undefined
-}
 
 /**
- * Load an example's experiment (the default export of `examples/<name>/run.ts`).
- * @example const exp = await loadExample('examples', 'least-squares')
+ * The examples of `dir` named in `names` (all of them when none is named). A missing folder, a folder
+ * without examples and an unknown name are errors saying what was expected.
  */
-export async function loadExample(dir: string, name: string): Promise<AnyExperiment> {
-  const file = await exampleFile(dir, name)
-  if (!file) throw new Error(`example '${name}' not found in ${dir} (expected ${dir}/${name}/run.ts)`)
-  const mod = (await import(pathToFileURL(file).href)) as { default?: AnyExperiment }
-  if (!mod.default || typeof mod.default.run !== 'function') throw new Error(`${file}: expected a default export made by defineExperiment`)
-  return mod.default
+async function pickExamples(dir: string, names: readonly string[]): Promise<string[]> {
+  const all = await listExamples(dir)
+  if (all.length === 0) throw new Error(`no examples in '${dir}' (expected folders ${path.join(dir, '<name>')}/ holding ${EXPECTED_FILES}; choose the folder with --examples DIR)`)
+  for (const n of names) {
+    if (!all.includes(n)) throw new Error(`unknown example '${n}': expected ${path.join(dir, n)}/ holding ${EXPECTED_FILES} (examples in '${dir}': ${all.join(', ')})`)
+  }
+  return names.length ? [...names] : all
 }
 
 function fmt(v: Claim['measured']): string {
@@ -100,63 +79,92 @@ function fmt(v: Claim['measured']): string {
   return String(v)
 }
 
+/** One example's line of the `repro` summary. */
+interface ReproRow {
+  name: string
+  /** Number of claims checked (0 when the example crashed). */
+  claims: number
+  held: number
+  seconds: number
+  /** ok: every claim holds; FAILED: a claim fails; CRASHED: the example threw. */
+  status: 'ok' | 'FAILED' | 'CRASHED'
+  error?: string
+}
+
+/** Run one example: print its claims (unless --json), write its figures and result.json. */
+async function reproOne(name: string, args: ReproArgs, io: CliIo): Promise<Record<string, unknown> & { claims: Claim[]; seconds: number }> {
+  const exp: AnyExperiment = await loadExample(args.examples, name)
+  io.stderr(`▶ ${name}${args.full ? ' (full)' : ''}: ${exp.title ?? exp.name}\n`)
+  const bar = progressBar({ write: io.stderr, isTTY: io.isTTY ?? false }, name)
+  let result
+  try {
+    result = await runExperiment(exp, { full: args.full, seed: args.seed, log: (m) => io.stderr(`  ${m}\n`), progress: (f, label) => bar.update(f, label) })
+  } finally {
+    bar.done()
+  }
+  const dir = path.resolve(args.out, name)
+  await mkdir(dir, { recursive: true })
+  const figures: string[] = []
+  for (const [fname, fig] of Object.entries(result.series)) {
+    const file = path.join(dir, `${fname}.svg`)
+    await writeFile(file, await renderSvg(fig))
+    figures.push(path.relative(process.cwd(), file))
+  }
+  await writeFile(path.join(dir, 'result.json'), JSON.stringify({ name, paper: exp.paper, config: result.config, metrics: result.metrics, claims: result.claims, seconds: result.seconds }, null, 2))
+  if (!args.json) {
+    io.stdout(`\n${name} — ${exp.paper} (${result.seconds.toFixed(1)} s)\n`)
+    for (const c of result.claims) io.stdout(`  ${c.holds ? 'holds ✔' : 'FAILS ✘'} | ${c.statement} | measured ${fmt(c.measured)} | expected ${c.expected}\n`)
+    if (figures.length) io.stdout(`  figures: ${figures.join(', ')}\n`)
+  }
+  return { name, paper: exp.paper, title: exp.title, seconds: result.seconds, claims: result.claims, metrics: result.metrics, figures }
+}
+
+/** The summary table: example | claims held | seconds | status. */
+function summaryTable(rows: readonly ReproRow[]): string {
+  const cells = [['example', 'claims held', 'seconds', 'status'], ...rows.map((r) => [
+    r.name, r.status === 'CRASHED' ? '—' : `${r.held}/${r.claims}`, r.seconds.toFixed(1), r.status,
+  ])]
+  const widths = [0, 1, 2].map((j) => Math.max(...cells.map((c) => (c[j] as string).length)))
+  return cells.map((c) => c.map((x, j) => (j < 3 ? x.padEnd(widths[j] as number) : x)).join(' | ')).join('\n') + '\n'
+}
+
 /**
  * Run `theoryml repro`: every named example (all when none), one row a claim, figures to `out/`,
- * exit code 1 when a claim fails. Returns the exit code.
+ * then a summary table. An example that throws is reported as CRASHED and the others still run.
+ * Returns the exit code: 0 when every claim holds, 1 when a claim fails or an example crashed.
  * @example process.exitCode = await repro(['least-squares'])
  */
 export async function repro(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const args = parseReproArgs(argv)
-  const all = await listExamples(args.examples)
-  const names = args.names.length ? args.names : all
-  for (const n of names) if (!all.includes(n)) throw new Error(`unknown example '${n}' (have: ${all.join(', ')})`)
-  const report: Array<Record<string, unknown>> = []
-  let failed = 0
+  const names = await pickExamples(args.examples, args.names)
+  const examples: Array<Record<string, unknown>> = []
+  const rows: ReproRow[] = []
   for (const name of names) {
-    const exp = await loadExample(args.examples, name)
-    io.stderr(`▶ ${name}${args.full ? ' (full)' : ''}: ${exp.title}\n`)
-    const bar = progressBar({ write: io.stderr, isTTY: io.isTTY ?? false }, name)
-    const result = await runExperiment(exp, {
-      full: args.full,
-      seed: args.seed,
-      log: (m) => io.stderr(`  ${m}\n`),
-      progress: (f, label) => bar.update(f, label),
-    })
-    bar.done()
-    const dir = path.resolve(args.out, name)
-    await mkdir(dir, { recursive: true })
-    const figures: string[] = []
-    for (const [fname, fig] of Object.entries(result.series)) {
-      const file = path.join(dir, `${fname}.svg`)
-      await writeFile(file, await renderSvg(fig))
-      figures.push(path.relative(process.cwd(), file))
-    }
-    await writeFile(path.join(dir, 'result.json'), JSON.stringify({ name, paper: exp.paper, config: result.config, metrics: result.metrics, claims: result.claims, seconds: result.seconds }, null, 2))
-    for (const c of result.claims) if (!c.holds) failed++
-    report.push({ name, paper: exp.paper, title: exp.title, seconds: result.seconds, claims: result.claims, metrics: result.metrics, figures })
-    if (!args.json) {
-      io.stdout(`\n${name} — ${exp.paper} (${result.seconds.toFixed(1)} s)\n`)
-      for (const c of result.claims) {
-        io.stdout(`  ${c.holds ? 'holds ✔' : 'FAILS ✘'} | ${c.statement} | measured ${fmt(c.measured)} | expected ${c.expected}\n`)
-      }
-      if (figures.length) io.stdout(`  figures: ${figures.join(', ')}\n`)
+    const t0 = performance.now()
+    try {
+      const r = await reproOne(name, args, io)
+      const held = r.claims.filter((c) => c.holds).length
+      examples.push({ ...r, status: held === r.claims.length ? 'ok' : 'FAILED' })
+      rows.push({ name, claims: r.claims.length, held, seconds: r.seconds, status: held === r.claims.length ? 'ok' : 'FAILED' })
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err)
+      io.stderr(`✘ ${name} crashed: ${(err instanceof Error && err.stack) || error}\n`)
+      if (!args.json) io.stdout(`\n${name} — CRASHED: ${error}\n`)
+      const seconds = (performance.now() - t0) / 1000
+      examples.push({ name, seconds, status: 'CRASHED', error, claims: [] })
+      rows.push({ name, claims: 0, held: 0, seconds, status: 'CRASHED', error })
     }
   }
-  const claims = report.flatMap((r) => r.claims as Claim[])
+  const claims = rows.reduce((n, r) => n + r.claims, 0)
+  const held = rows.reduce((n, r) => n + r.held, 0)
+  const crashed = rows.filter((r) => r.status === 'CRASHED').length
+  const holds = held === claims && crashed === 0
   if (args.json) {
-    io.stdout(JSON.stringify({ full: args.full, seed: args.seed, examples: report, claims: claims.length, holds: failed === 0 }, null, 2) + '\n')
+    io.stdout(JSON.stringify({ full: args.full, seed: args.seed, summary: rows, examples, claims, held, crashed, holds }, null, 2) + '\n')
   } else {
-    io.stdout(`\n${claims.length - failed}/${claims.length} claims hold\n`)
+    io.stdout(`\n${summaryTable(rows)}\n${held}/${claims} claims hold${crashed ? `; ${crashed} of ${rows.length} examples crashed` : ''}\n`)
   }
-  return failed === 0 ? 0 : 1
-}
-
-/** Where the CLI writes (replaceable in tests). */
-export interface CliIo {
-  stdout: (s: string) => void
-  stderr: (s: string) => void
-  /** Draw progress bars in place (stderr is a terminal). */
-  isTTY?: boolean
+  return holds ? 0 : 1
 }
 
 function defaultIo(): CliIo {
@@ -212,10 +220,9 @@ export async function sweepCommand(argv: readonly string[], io: CliIo = defaultI
     else throw new Error(`sweep: one example at a time (got '${name}' and '${a}')`)
   }
   if (!name) throw new Error('sweep: name the example to sweep')
-  const file = (await listExamples(examples)).includes(name) ? path.resolve(examples, name, 'run.ts') : undefined
-  if (!file) throw new Error(`unknown example '${name}'`)
+  await pickExamples(examples, [name])
   const result = await sweep({
-    experiment: file, grid, seeds, workers, shard, outDir, full, resume,
+    experiment: (await exampleFile(examples, name))!, grid, seeds, workers, shard, outDir, full, resume,
     onPoint: (r, done, total) => io.stderr(`  ${done}/${total} ${JSON.stringify(r.params)} seed ${r.seed}: ${r.claims.filter((c) => c.holds).length}/${r.claims.length} claims hold (${r.seconds.toFixed(1)} s)\n`),
   })
   io.stdout(`${result.file}: ${result.ran} points run, ${result.skipped} already there, ${result.records.length} records\n`)
@@ -240,35 +247,59 @@ export async function mergeCommand(argv: readonly string[], io: CliIo = defaultI
   return 0
 }
 
+async function listCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  let examples = 'examples'
+  for (const { flag: a, value } of walkArgs(argv)) {
+    if (a === '--examples') examples = value()
+    else throw new Error(`unknown argument '${a}'`)
+  }
+  for (const n of await pickExamples(examples, [])) io.stdout(`${n}\n`)
+  return 0
+}
+
+const COMMANDS: Record<string, { usage: string; run: (argv: readonly string[], io: CliIo) => Promise<number> }> = {
+  list: { run: listCommand, usage: `list [--examples DIR]
+      list the examples` },
+  repro: { run: repro, usage: `repro [names…] [--full] [--seed N] [--out DIR] [--json] [--examples DIR]
+      run the examples' reproductions (all when none is named), print their claims and a summary;
+      exit 1 when a claim fails or an example crashes` },
+  sweep: { run: sweepCommand, usage: `sweep <example> [--grid key=v1,v2 …] [--seeds N | --seeds 0,3,7] [--workers N]
+        [--shard I/N] [--out DIR] [--full] [--fresh] [--examples DIR]
+      run an example over a grid × seeds into <out>/<name>[.shard-I-of-N].jsonl (default out: .sweep)` },
+  merge: { run: mergeCommand, usage: `merge <files…> --out FILE
+      join sweep shards into one JSON-lines file` },
+}
+
+const EXAMPLES_NOTE = `An example is a folder <DIR>/<name>/ holding ${EXPECTED_FILES} (default DIR: examples);
+TypeScript experiments load through tsx (npm install -D tsx).`
+
+const USAGE = `usage: theoryml <command> [--help]\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n${EXAMPLES_NOTE}\n`
+
 /**
- * The `theoryml` command line: `list`, `repro`.
- * @example await main(['repro', '--json'])
+ * The `theoryml` command line: `list`, `repro`, `sweep`, `merge`; `--help` (or `-h`) after a command
+ * prints its usage. Returns the exit code: 0, 1 when a claim fails or an example crashes, 2 for a
+ * usage error (printed on stderr).
+ * @example process.exitCode = await main(['repro', '--json'])
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const [cmd, ...rest] = argv
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    ;(cmd === undefined ? io.stderr : io.stdout)(USAGE)
+    return cmd === undefined ? 2 : 0
+  }
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined
+  if (!command) {
+    io.stderr(`theoryml: unknown command '${cmd}'\n${USAGE}`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`usage: theoryml ${command.usage}\n${cmd === 'merge' ? '' : EXAMPLES_NOTE + '\n'}`)
+    return 0
+  }
   try {
-    switch (cmd) {
-      case 'list': {
-        for (const n of await listExamples('examples')) process.stdout.write(`${n}\n`)
-        return 0
-      }
-      case 'repro':
-        return await repro(rest)
-      case 'sweep':
-        return await sweepCommand(rest)
-      case 'merge':
-        return await mergeCommand(rest)
-      case undefined:
-      case '--help':
-      case 'help':
-        process.stdout.write(USAGE + '\n')
-        return cmd === undefined ? 1 : 0
-      default:
-        process.stderr.write(`unknown command '${cmd}'\n${USAGE}\n`)
-        return 2
-    }
+    return await command.run(rest, io)
   } catch (err) {
-    process.stderr.write(`theoryml: ${(err as Error).message}\n`)
+    io.stderr(`theoryml ${cmd}: ${(err as Error).message}\n`)
     return 2
   }
 }

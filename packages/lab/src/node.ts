@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export { renderSvg } from './plot'
-export { listExamples, loadExample, main, mergeCommand, parseReproArgs, repro, sweepCommand, type CliIo, type ReproArgs } from './cli'
+export { main, type CliIo } from './cli'
+export { listExamples, loadExample } from './load'
 export { gridPoints, mergeRecords, pointKey, readRecords, runPoint, sweep, type SweepOptions, type SweepRecord, type SweepResult } from './sweep'

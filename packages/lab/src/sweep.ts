@@ -1,8 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { assertInteger, assertKnownOptions } from '@theoryml/core'
 import { runExperiment, type AnyExperiment, type Claim } from './experiment'
+import { importExperiment } from './load'
 
 /** One finished point of a sweep, as stored (one JSON line each). */
 export interface SweepRecord {
@@ -17,7 +19,7 @@ export interface SweepRecord {
 
 /** Options of {@link sweep}. */
 export interface SweepOptions {
-  /** Path to an experiment module (default export from defineExperiment); required with workers > 0. */
+  /** Path to an experiment module (run.ts, .mts, .js or .mjs; default export from defineExperiment); required with workers > 0. */
   experiment: string | AnyExperiment
   /** Config values to sweep: every combination is a point. */
   grid?: Record<string, readonly unknown[]>
@@ -84,16 +86,13 @@ export function readRecords(file: string): SweepRecord[] {
   return out
 }
 
-async function loadExperiment(spec: string | AnyExperiment): Promise<AnyExperiment> {
-  if (typeof spec !== 'string') return spec
-  const mod = (await import(pathToFileURL(path.resolve(spec)).href)) as { default?: AnyExperiment }
-  if (!mod.default || typeof mod.default.run !== 'function') throw new Error(`experiment: ${spec} has no default export from defineExperiment`)
-  return mod.default
-}
-
-/** Run one point (also the body of a worker task). */
+/**
+ * Run one point: the experiment (or the path of its module) with config overrides `params` and a seed
+ * (also the body of a worker task).
+ * @example const rec = await runPoint('examples/least-squares/run.ts', { samples: 100 }, 0, false)
+ */
 export async function runPoint(spec: string | AnyExperiment, params: Record<string, unknown>, seed: number, full: boolean): Promise<SweepRecord> {
-  const exp = await loadExperiment(spec)
+  const exp = typeof spec === 'string' ? await importExperiment(spec) : spec
   const r = await runExperiment(exp, { seed, full, config: params })
   return { key: pointKey(params, seed), experiment: exp.name, params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
 }
@@ -107,7 +106,7 @@ export async function runPoint(spec: string | AnyExperiment, params: Record<stri
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   assertKnownOptions('sweep', options, ['experiment', 'grid', 'seeds', 'workers', 'shard', 'outDir', 'resume', 'full', 'onPoint'])
-  const exp = await loadExperiment(options.experiment)
+  const exp = typeof options.experiment === 'string' ? await importExperiment(options.experiment) : options.experiment
   const seeds = typeof options.seeds === 'number' || options.seeds === undefined
     ? Array.from({ length: options.seeds ?? 1 }, (_, i) => i)
     : [...options.seeds]
@@ -140,8 +139,12 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   } else {
     const { Piscina } = await import('piscina')
     const self = import.meta.url
-    const workerFile = new URL(self.endsWith('.ts') ? './sweep-worker.ts' : './sweep-worker.js', self)
-    const pool = new Piscina({ filename: workerFile.href, maxThreads: workers, minThreads: Math.min(workers, todo.length || 1), execArgv: process.execArgv })
+    const fromSource = self.endsWith('.ts')
+    const workerFile = new URL(fromSource ? './sweep-worker.ts' : './sweep-worker.js', self)
+    // From the TypeScript sources (this repository's scripts and tests) the worker is itself
+    // TypeScript: it needs tsx at start-up, which `pnpm theoryml` passes (--import tsx) and vitest does not.
+    const execArgv = fromSource && !process.execArgv.some((a) => /(^|[=/\\])tsx([/\\]|$)/.test(a)) ? [...process.execArgv, '--import', pathToFileURL(createRequire(self).resolve('tsx')).href] : process.execArgv
+    const pool = new Piscina({ filename: workerFile.href, maxThreads: workers, minThreads: Math.min(workers, todo.length || 1), execArgv })
     try {
       const spec = path.resolve(options.experiment as string)
       await Promise.all(todo.map(async (p) => save((await pool.run({ spec, params: p.params, seed: p.seed, full: options.full ?? false })) as SweepRecord)))

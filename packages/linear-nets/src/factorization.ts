@@ -22,6 +22,7 @@ import {
   type Params,
   type Rng,
 } from '@theoryml/core'
+import type { StopReason } from '@theoryml/core'
 import { fromFlat, toFlat } from './dense'
 import { DEFAULT_INIT_SCALE, initDeepLinear, toWeights, type DeepLinearInit } from './deep-linear'
 import { DeepLinearKernel } from './kernel'
@@ -102,7 +103,7 @@ export interface DeepFactorizationResult {
   history: FactorizationHistory
   /** Number of updates applied. */
   steps: number
-  stoppedBy: 'steps' | 'stopWhen' | 'signal'
+  stoppedBy: StopReason
 }
 
 const COMMON_KEYS = ['shape', 'depth', 'width', 'init', 'scale', 'initialWeights', 'optimizer', 'lr', 'steps', 'every', 'topK', 'record', 'stopAtLoss', 'onProgress', 'rng'] as const
@@ -203,7 +204,7 @@ export function runDeepLinear(
     },
     record,
     ...(stopAt !== undefined ? { stopWhen: (s: { loss: number }) => s.loss <= stopAt } : {}),
-    ...(options.onProgress ? { onProgress: (s: { step: number; loss: number }) => options.onProgress?.(s.step, s.loss) } : {}),
+    ...(options.onProgress ? { onStep: (s: { step: number; loss: number }) => options.onProgress?.(s.step, s.loss) } : {}),
   })
   const weights = ws.map((w, j) => fromFlat(w, dims[j + 1] as number, dims[j] as number))
   const product = fromFlat(kernel.product(ws), rowsOut, colsOut)

@@ -4,6 +4,7 @@
  * Hazan 2018, Section 8).
  */
 import { Matrix, assertFinite, assertKnownOptions, resolveRng, toMatrix, toVector, type History } from '@theoryml/core'
+import type { StopReason } from '@theoryml/core'
 import { toFlat } from './dense'
 import { initDeepLinear, toWeights } from './deep-linear'
 import { runDeepLinear, type DeepFactorizationOptions } from './factorization'
@@ -32,7 +33,7 @@ export interface LpRegressionResult {
   /** Columns step, loss. */
   history: History
   steps: number
-  stoppedBy: 'steps' | 'stopWhen' | 'signal'
+  stoppedBy: StopReason
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   assertInteger, assertKnownOptions, assertPositive, createOptimizer, toVector, train,
   type History, type Optimizer, type OptimizerSpec, type Params, type TrainState, type VectorLike,
 } from '@theoryml/core'
+import type { StopReason } from '@theoryml/core'
 import { marginLoss, resolveLossOptions, type PreferenceLossOptions, type PreferenceLossType, type ResolvedLossOptions } from './loss'
 import { checkPair, logSoftmaxRows, type PreferencePair, type UfmPolicy } from './ufm'
 
@@ -203,7 +204,7 @@ export interface TrainPreferenceResult {
    * step 0, summed over pairs, the pair's own first preferred token left out), plus any `record` columns.
    */
   history: PreferenceHistory
-  stoppedBy: 'steps' | 'stopWhen' | 'signal'
+  stoppedBy: StopReason
   steps: number
   /** ln π_ref(y⁺_i), ln π_ref(y⁻_i). */
   reference: { chosen: Float64Array; rejected: Float64Array }

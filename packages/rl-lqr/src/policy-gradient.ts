@@ -83,8 +83,8 @@ export function policyGradient(options: PolicyGradientOptions): PolicyGradientRe
     record,
     ...(gradTol > 0
       ? {
-          stopWhen: (s: { grads: Record<string, Float64Array> }) => {
-            const g = s.grads.K as Float64Array
+          stopWhen: (s: { grad: Record<string, Float64Array> }) => {
+            const g = s.grad.K as Float64Array
             let sq = 0
             for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
             return Math.sqrt(sq) <= gradTol

@@ -18,7 +18,7 @@ export { lowDimTeacher, teacher, theoremTeacher, type LowDimTeacherOptions, type
 export { baselineSequences, dataset, specialSequences, type SequenceDataset, type SequenceOptions } from './data'
 export { effectiveRankOfA, extrapolationError, type ExtrapolationError, type ExtrapolationOptions } from './metrics'
 export { ssmLoss, ssmLossAndGradient, type SsmGradients } from './gradient'
-export { adaptiveGd, gradientFlow, type AdaptiveGdOptions, type FlowOptimizer, type GradientFlowOptions } from './optimizer'
+export { gradientFlow, type FlowOptimizer, type GradientFlowOptions } from './optimizer'
 export { studentInit, trainSsm, type StudentInitOptions, type Trainable, type TrainSsmOptions, type TrainSsmResult } from './train'
 export { ssmLayer, type SsmLayer, type SsmLayerOptions } from './layer'
 export {

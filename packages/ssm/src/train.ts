@@ -14,7 +14,8 @@ import {
 import type { SequenceDataset } from './data'
 import { assertDataset, ssmLossAndGradient } from './gradient'
 import { effectiveRankOfA, impulseErrorOf } from './metrics'
-import { adaptiveGd, gradientFlow } from './optimizer'
+import { adaptiveGd } from '@theoryml/core'
+import { gradientFlow } from './optimizer'
 import { assertSsm, diagonalSsm, impulseInto, type DiagonalSsm } from './ssm'
 import type { Teacher } from './teacher'
 

@@ -1,8 +1,7 @@
-import { DivergenceError } from '@theoryml/core'
+import { adaptiveGd, DivergenceError } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
 import { fixture } from '../../../tests/fixtures'
 import {
-  adaptiveGd,
   baselineSequences,
   dataset,
   diagonalSsm,

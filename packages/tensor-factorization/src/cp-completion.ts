@@ -3,6 +3,7 @@
  * minimize the mean squared error over the observed entries, from a small random initialization.
  */
 import { assertInteger, assertKnownOptions, assertPositive, relativeError, resolveRng, train, type History, type Matrix, type MatrixLike, type NdArray, type Params, type Rng } from '@theoryml/core'
+import type { StopReason } from '@theoryml/core'
 import { checkFactors, checkShapeArg, componentNormsFromFlats, cpTensorFromFlats } from './cp'
 import { packObservations, resolveOptimizer, topK, type Observations, type OptimizerChoice, type PackedObservations } from './observations'
 import { checkTensor, fromFlat } from './tensor'
@@ -198,7 +199,7 @@ export interface CpCompletionResult {
   /** Steps taken. */
   steps: number
   /** Why training stopped. */
-  stoppedBy: 'steps' | 'stopWhen' | 'signal'
+  stoppedBy: StopReason
 }
 
 const DEFAULTS = { initStd: 1e-3, optimizer: 'groupRmsprop' as OptimizerChoice, lr: 1e-2, steps: 10000, stopAtLoss: 0, topK: 10 }

@@ -3,6 +3,7 @@
  * (Razin, Maman, Cohen 2022): the mean squared error over observed entries, closed-form gradients.
  */
 import { assertInteger, assertKnownOptions, assertPositive, relativeError, resolveRng, train, type History, type NdArray, type Params, type Rng } from '@theoryml/core'
+import type { StopReason } from '@theoryml/core'
 import { checkShapeArg } from './cp'
 import { balancedTree, checkHtf, findNode, htf, htfTensorFromFlats, localNormsFromFlats, treeNodes, weightShape, type Htf, type HtfNode, type ModeTree } from './htf'
 import { packObservations, resolveOptimizer, topK, type Observations, type OptimizerChoice, type PackedObservations } from './observations'
@@ -228,7 +229,7 @@ export interface HtfCompletionResult {
   /** Columns `step`, `loss`, `componentNorms` (local component norms at the recorded node, top k) and, with a target, `relError`. */
   history: History
   steps: number
-  stoppedBy: 'steps' | 'stopWhen' | 'signal'
+  stoppedBy: StopReason
 }
 
 /**
