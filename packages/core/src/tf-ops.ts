@@ -1,5 +1,6 @@
 import type * as TF from '@tensorflow/tfjs'
 import type { OptimizerSpec } from './optim'
+import { tfjs } from './tf-engine'
 import { assertPositive } from './validate'
 
 type GradFn = Parameters<typeof TF.customGrad>[0]
@@ -12,10 +13,11 @@ const linears = new WeakMap<typeof TF, (x: TF.Tensor, w: TF.Tensor) => TF.Tensor
  * plain matMuls. On the wasm backend a matMul with a transposed operand is ~10× slower than an
  * explicit transpose followed by a plain matMul; the narrower operand is the one transposed
  * (dw = (dyᵀ·x)ᵀ when x is wider than dy). w is closed over rather than saved, since tfjs copies
- * every saved tensor. One op per tfjs namespace, built on first use.
- * @example const mm = linearOp(tf); const y = mm(x, w) // differentiable in x and w
+ * every saved tensor. The op is built once per engine, on first use.
+ * @example const y = linear(x, w) // differentiable in x and w
  */
-export function linearOp(tf: typeof TF): (x: TF.Tensor, w: TF.Tensor) => TF.Tensor2D {
+export function linear(x: TF.Tensor, w: TF.Tensor): TF.Tensor2D {
+  const tf = tfjs()
   let op = linears.get(tf)
   if (!op) {
     const f = tf.customGrad(((x: TF.Tensor2D, w: TF.Tensor2D, save: TF.GradSaveFunc) => {
@@ -34,15 +36,16 @@ export function linearOp(tf: typeof TF): (x: TF.Tensor, w: TF.Tensor) => TF.Tens
     op = f as unknown as (x: TF.Tensor, w: TF.Tensor) => TF.Tensor2D
     linears.set(tf, op)
   }
-  return op
+  return op(x, w)
 }
 
 /**
- * Build the tfjs optimizer with the same option names, for the tfjs track. groupRmsprop has no
- * tfjs counterpart and throws.
- * @example const opt = tfOptimizer(tf, { type: 'adam', lr: 1e-3 })
+ * Build the tfjs optimizer for core's optimizer spec (the same option names), for the tfjs track.
+ * groupRmsprop and adaptiveGd have no tfjs counterpart and throw.
+ * @example const opt = tfOptimizer({ type: 'adam', lr: 1e-3 })
  */
-export function tfOptimizer(tf: typeof TF, spec: OptimizerSpec): TF.Optimizer {
+export function tfOptimizer(spec: OptimizerSpec): TF.Optimizer {
+  const tf = tfjs()
   switch (spec.type) {
     case 'gd': assertPositive('lr', spec.lr); return tf.train.sgd(spec.lr)
     case 'momentum': assertPositive('lr', spec.lr); return tf.train.momentum(spec.lr, spec.beta ?? 0.9, spec.nesterov ?? false)

@@ -1,17 +1,21 @@
 /**
  * @theoryml/core/tf: the tfjs track's setup. `initTf` loads `@tensorflow/tfjs` (an optional peer
  * dependency: one engine shared with the user's own tfjs) and starts a backend; `toTensor` /
- * `fromTensor` cross between the float64 and float32 tracks; `linearOp` and `tfOptimizer` are the
- * tfjs counterparts of core's float64 kernels and optimizers. The root entry `@theoryml/core`
+ * `fromTensor` cross between the float64 and float32 tracks; `linear` and `tfOptimizer` are the
+ * tfjs counterparts of core's float64 kernels and optimizers. Every function here (and every
+ * package's `./tf` entry) needs `await initTf()` once first; none takes the tfjs namespace as an
+ * argument. The root entry `@theoryml/core`
  * loads none of this, so a float64-only user installs no tfjs package.
  * @packageDocumentation
  */
 import type * as TF from '@tensorflow/tfjs'
 import { Matrix } from 'ml-matrix'
 import { isNdArray, ndarray, type NdArray } from './ndarray'
+import { setTfEngine, tfjs } from './tf-engine'
 import { assertKnownOptions } from './validate'
 
-export { linearOp, tfOptimizer } from './tf-ops'
+export { linear, tfOptimizer } from './tf-ops'
+export { tfjs } from './tf-engine'
 
 /** A tfjs backend {@link initTf} can start. */
 export type TfBackendName = 'wasm' | 'cpu' | 'webgl' | 'webgpu'
@@ -122,6 +126,7 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
   if (current && (key === currentKey || (want === 'auto' && options.wasmPaths === undefined))) return current
   const setup = (async (): Promise<TfContext> => {
     const tf = await loadTfjs()
+    setTfEngine(tf)
     silenceNodeBanner(tf)
     const strict = options.strict ?? false
     const warn = options.warn ?? true
@@ -161,9 +166,10 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
 
 /**
  * Convert a float64 n-d array, a `Matrix` or nested arrays to a float32 tf tensor.
- * @example const t = toTensor(tf, ndarray([1, 2, 3, 4], [2, 2]))
+ * @example const t = toTensor(ndarray([1, 2, 3, 4], [2, 2]))
  */
-export function toTensor(tf: typeof TF, x: NdArray | Matrix | readonly (readonly number[])[]): TF.Tensor {
+export function toTensor(x: NdArray | Matrix | readonly (readonly number[])[]): TF.Tensor {
+  const tf = tfjs()
   if (isNdArray(x)) return tf.tensor(Float32Array.from(x.data), [...x.shape])
   const m = Matrix.isMatrix(x) ? (x as Matrix) : new Matrix(x as number[][])
   return tf.tensor2d(Float32Array.from(m.to1DArray()), [m.rows, m.columns])

@@ -10,7 +10,7 @@ describe('initTf', () => {
     expect(b).toBe(a)
     const { tf } = a
     const before = tf.memory().numTensors
-    const t = toTensor(tf, ndarray([1, 2, 3, 4, 5, 6], [2, 3]))
+    const t = toTensor(ndarray([1, 2, 3, 4, 5, 6], [2, 3]))
     const back = fromTensor(t)
     t.dispose()
     expect(back.shape).toEqual([2, 3])
@@ -59,5 +59,16 @@ describe('initTf backend failures are never silent', () => {
       warn.mockRestore()
     }
     expect((await initTf({ backend: 'wasm', strict: true })).backend).toBe('wasm')
+  })
+})
+
+describe('tfjs(): the engine handle of the tfjs track', () => {
+  test('throws a message naming initTf until initTf has run, then returns the loaded namespace', async () => {
+    const spec = '../src/tf-engine?fresh' // a second, never-initialized module instance
+    const fresh = (await import(/* @vite-ignore */ spec)) as typeof import('../src/tf-engine')
+    expect(() => fresh.tfjs()).toThrow(/call `await initTf\(\)`/)
+    const { tf } = await initTf()
+    const { tfjs } = await import('../src/tf')
+    expect(tfjs()).toBe(tf)
   })
 })

@@ -1,6 +1,6 @@
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, createRng, type Rng } from '@theoryml/core'
-import { linearOp } from '@theoryml/core/tf'
+import { linear } from '@theoryml/core/tf'
 import type { Graph } from './graph'
 import { prepareFeatures, prepareOperator, propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, type SparseFeatures, type SparseOperator } from './propagation'
 
@@ -112,7 +112,7 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
       }
       const variables = [...W, ...b, ...W2, ...gains, ...shifts]
       // H W with transpose-free gradients (wasm's transposed-operand matMul is ~8× slower on Cora-sized operands)
-      const mm = linearOp(tf)
+      const mm = linear
       return {
         variables,
         decayed: [...W, ...W2],

@@ -104,7 +104,7 @@ export function pretrainSoft(options: { model: MlpPolicy; inputs: ReadonlyArray<
   const x = tf.tensor2d(checkData(model, inputs), [inputs.length, d])
   if (!Array.isArray(targets) || targets.length !== inputs.length) throw new Error(`targets: expected ${inputs.length} rows`)
   const q = tf.tensor2d(checkData({ ...model, sizes: [C] } as MlpPolicy, targets, 'targets'), [inputs.length, C])
-  const opt = tfOptimizer(tf, options.optimizer ?? { type: 'adam', lr: 1e-2 })
+  const opt = tfOptimizer(options.optimizer ?? { type: 'adam', lr: 1e-2 })
   const losses: number[] = []
   const vars = [...model.weights, ...model.biases]
   for (let s = 0; s < steps; s++) {
@@ -244,10 +244,10 @@ export function finetune(options: FinetuneOptions): FinetuneResult {
     })
   }
 
-  const opt = tfOptimizer(tf, options.optimizer ?? { type: 'adam', lr: 1e-3 })
+  const opt = tfOptimizer(options.optimizer ?? { type: 'adam', lr: 1e-3 })
   try {
     if (sftData) {
-      const sftOpt = options.sftOptimizer ? tfOptimizer(tf, options.sftOptimizer) : opt
+      const sftOpt = options.sftOptimizer ? tfOptimizer(options.sftOptimizer) : opt
       record(-sftSteps)
       for (let s = 0; s < sftSteps; s++) sftOpt.minimize(() => sftLoss(sftData.x, sftData.y), false, vars)?.dispose()
       if (sftOpt !== opt) sftOpt.dispose()

@@ -239,7 +239,7 @@ describe('tfjs track', () => {
       return [sequenceLogProb(tf, logits, tokens.chosen, mask), sequenceLogProb(tf, logits, tokens.rejected, mask)] as const
     }
     const [rc, rr] = tf.tidy(() => logps().map((t) => tf.keep(t)))
-    const opt = tfOptimizer(tf, { type: 'adam', lr: 0.05 })
+    const opt = tfOptimizer({ type: 'adam', lr: 0.05 })
     const step = () => opt.minimize(() => {
       const [pc, pr] = logps()
       return preferenceLossTf(tf, { policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc!, refRejectedLogps: rr! }).loss

@@ -162,7 +162,7 @@ export function trainTransformer(model: Transformer, options: TrainTransformerOp
     throw new Error(`contextLength: ${contextLength} exceeds the model's position table (maxPositions = ${model.config.maxPositions})`)
   }
   const rng = resolveRng(options.rng, 0)
-  const optimizer = tfOptimizer(tf, { type: 'adam', lr })
+  const optimizer = tfOptimizer({ type: 'adam', lr })
   const schedule = optimizer as unknown as { learningRate: number }
   const history = { step: [] as number[], loss: [] as number[] }
   const t0 = performance.now()

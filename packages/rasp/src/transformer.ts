@@ -1,6 +1,6 @@
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
-import { linearOp } from '@theoryml/core/tf'
+import { linear } from '@theoryml/core/tf'
 import { causalAttention, layerNorm as fusedLayerNorm } from './kernels'
 
 /** Sizes of a {@link Transformer}. */
@@ -145,7 +145,7 @@ export function createTransformer(tf: typeof TF, config: TransformerConfig): Tra
     }
     return m
   }
-  const mm = linearOp(tf)
+  const mm = linear
   const layerNorm = fusedLayerNorm(tf)
   const attention = causalAttention(tf, 1 / Math.sqrt(dh))
   let disposed = false

@@ -252,7 +252,7 @@ export function trainPendulumController(tf: typeof TF, options: TrainPendulumOpt
     options.stateWeights.forEach((w, i) => assertFinite(`stateWeights[${i}]`, w))
     weights = tf.tensor1d(Float32Array.from(options.stateWeights))
   }
-  const opt = tfOptimizer(tf, options.optimizer ?? { type: 'adam', lr: 1e-3 })
+  const opt = tfOptimizer(options.optimizer ?? { type: 'adam', lr: 1e-3 })
   const vars = [...controller.weights, ...controller.biases]
   const history = { step: [] as number[], cost: [] as number[] }
   const extra = { ...(targets ? { targets } : {}), ...(weights ? { stateWeights: weights } : {}) }

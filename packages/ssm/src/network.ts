@@ -172,7 +172,7 @@ export function trainSsmNetwork(tf: typeof TF, options: TrainSsmNetworkOptions):
   assertPositive('stopAtLoss', stopAtLoss, true)
   const every = options.every ?? Math.max(1, Math.floor((steps + extraSteps) / 100))
   assertInteger('every', every, { min: 1 })
-  const opt = tfOptimizer(tf, options.optimizer ?? { type: 'adam', lr: 0.01 })
+  const opt = tfOptimizer(options.optimizer ?? { type: 'adam', lr: 0.01 })
   const x = tf.tensor2d(Float32Array.from(data.inputs), [data.count, data.length])
   const y = tf.tensor1d(Float32Array.from(data.labels))
   const history: TrainSsmNetworkResult['history'] = { step: [], loss: [] }

@@ -222,7 +222,7 @@ export function trainLocallyConnected(model: LocallyConnectedModel, options: Tra
   const rng = resolveRng(options.rng ?? 0)
   // a separate stream for the roles, so that λ = 0 and λ > 0 runs see the same minibatches
   const roleRng = rng.fork('roles')
-  const opt = tfOptimizer(tf, options.optimizer ?? { type: 'adam', lr: 3e-3 })
+  const opt = tfOptimizer(options.optimizer ?? { type: 'adam', lr: 3e-3 })
   const xb = new Float32Array(batch * per)
   const yb = new Float32Array(batch)
   const history = { step: [] as number[], loss: [] as number[], regularizer: [] as number[] }
