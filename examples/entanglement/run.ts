@@ -99,7 +99,7 @@ export default defineExperiment<Config>({
     const L1 = config.levels[0] as number
     const ent = (d: Dataset, level: number): number => averageEntanglement(d.X, d.y, level)
     const claims: Claim[] = []
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
 
     // ---- Experiment 1: entanglement of smooth signals under shuffling and rearrangement.
     ctx.progress(0, 'experiment 1')
@@ -123,14 +123,14 @@ export default defineExperiment<Config>({
       claim('exp 1: rearrangeFeatures brings the entanglement back within 0.1 of the original', { measured: round(Math.abs(eRe - eOrig)), expected: '< 0.1', holds: Math.abs(eRe - eOrig) < 0.1 }),
       claim('exp 1: rearrangeFeatures brings the surrogate back within 10% of the original', { measured: round(Math.abs(sRe - sOrig) / sOrig), expected: '< 0.10 relative', holds: Math.abs(sRe - sOrig) / sOrig < 0.1 }),
     )
-    series['entanglement-levels'] = {
+    figures['entanglement-levels'] = {
       kind: 'line',
       title: 'Smooth signals: entanglement under canonical partitions',
       x: { label: 'level' },
       y: { label: 'entanglement entropy (mean over partitions)' },
       lines: levelCurves.map((c) => ({ name: c.name, x: config.levels, y: c.values })),
     }
-    series['entanglement-swaps'] = {
+    figures['entanglement-swaps'] = {
       kind: 'line',
       title: `Smooth signals: level-${L1} entanglement vs random swaps`,
       x: { label: 'random swaps' },
@@ -182,7 +182,7 @@ export default defineExperiment<Config>({
       claim('exp 2: rearrangeFeatures recovers most of the accuracy gap', { measured: round(recovered), expected: '> 0.5 of the gap', holds: recovered > 0.5 }),
       claim(`exp 2: accuracy follows entanglement (correlation over ${exp2.rows.length} runs)`, { measured: round(corr), expected: '< −0.5', holds: corr < -0.5 }),
     )
-    series['accuracy-vs-entanglement'] = {
+    figures['accuracy-vs-entanglement'] = {
       kind: 'line',
       title: 'Smooth signals: test accuracy of the locally connected net vs entanglement',
       x: { label: `level-${L1} entanglement of the training data` },
@@ -201,7 +201,7 @@ export default defineExperiment<Config>({
       claim('exp 3 (waveform, generated): rearrangement lowers the entanglement of randomly ordered features', { measured: round(w3p.entanglement - w3r.entanglement), expected: 'drop > 0.3', holds: w3p.entanglement - w3r.entanglement > 0.3 }),
       claim('exp 3 (waveform, generated): rearrangement improves the accuracy over a random order', { measured: round(w3r.accuracy - w3p.accuracy), expected: '> 0', holds: w3r.accuracy > w3p.accuracy }),
     )
-    series['waveform-table'] = {
+    figures['waveform-table'] = {
       kind: 'heatmap',
       title: 'Waveform (two classes, 40 features): entanglement, surrogate/100 and accuracy by feature order',
       x: { label: 'quantity' },
@@ -222,7 +222,7 @@ export default defineExperiment<Config>({
         exp2: { table: exp2.table, runs: exp2.rows, recoveredFraction: round(recovered), correlation: round(corr) },
         exp3: { dataset: 'Breiman waveform v2 (generated: 21 wave + 19 noise features, classes 0 vs 1)', table: exp3.table, runs: exp3.rows },
       },
-      series,
+      figures,
       claims,
     }
   },

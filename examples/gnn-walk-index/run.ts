@@ -178,7 +178,7 @@ export default defineExperiment<Config>({
     return {
       metrics,
       claims,
-      series: {
+      figures: {
         'cora-accuracy': {
           kind: 'line',
           title: `Cora: ${config.model === 'gcn' ? `depth-${config.depth} GCN` : `linear propagation (depth ${config.depth})`} test accuracy after edge removal (mean ± std over ${config.seeds} seeds)`,

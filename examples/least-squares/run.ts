@@ -69,7 +69,7 @@ export default defineExperiment<Config>({
     ctx.progress(1, 'done')
     return {
       metrics: { lr, lambdaMin: lmin, lambdaMax: lmax, finalDistance: finalDist, measuredRate, bound },
-      series: {
+      figures: {
         convergence: {
           kind: 'line',
           title: 'GD on least squares: distance to w*',

@@ -113,7 +113,7 @@ export default defineExperiment<Config>({
   async run(config, ctx) {
     const { tf, backend } = await initTf()
     const claims: Claim[] = []
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
     const metrics: Record<string, unknown> = { backend }
 
     // 1. Programs.
@@ -270,7 +270,7 @@ export default defineExperiment<Config>({
     if (uniq) metrics.copyUnique = { testLengths: uniq.testLengths, exactMatch: uniq.median, exactMatchRandomPosition: uniq.medianShifted }
     if (rep) metrics.copyRepeated = { testLengths: rep.testLengths, exactMatch: rep.median, exactMatchRandomPosition: rep.medianShifted }
     ctx.log(`time per training step: ${count.msPerStep.toFixed(1)} ms (d = ${config.model.dModel}, ${config.model.layers} layers, batch ${config.batchSize} × ${config.contextLength} tokens, ${backend})`)
-    series['exact-match-vs-length'] = {
+    figures['exact-match-vs-length'] = {
       kind: 'line',
       title: `Exact match vs test length (trained on lengths ≤ ${cfgC.trainMax} for count, ≤ ${cfgP.trainMax} for copy)`,
       x: { label: 'test length' },
@@ -282,7 +282,7 @@ export default defineExperiment<Config>({
         ...reach.map(({ trainMax, res }) => ({ name: `count, train ≤ ${trainMax}`, x: res.testLengths, y: res.median })),
       ],
     }
-    series['recipe-ablation'] = {
+    figures['recipe-ablation'] = {
       kind: 'line',
       title: `Count trained on lengths ≤ ${cfgC.trainMax}: exact match vs test length per recipe (median over seeds)`,
       x: { label: 'test length' },
@@ -298,6 +298,6 @@ export default defineExperiment<Config>({
       }),
     }
     ctx.progress(1, 'done')
-    return { metrics, series, claims }
+    return { metrics, figures, claims }
   },
 })

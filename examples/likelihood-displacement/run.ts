@@ -101,7 +101,7 @@ export default defineExperiment<Config>({
   },
   run(config, ctx) {
     const claims: Claim[] = []
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
     const metrics: Record<string, unknown> = {}
 
     // ---------------------------------------------------------------- 1. catastrophic vs benign displacement
@@ -150,7 +150,7 @@ export default defineExperiment<Config>({
     const figNames = ['catastrophic', 'benign', 'weak-polarity']
     bySetting.forEach((rows, i) => {
       const r = rows[0] as SettingResult
-      series[figNames[i] as string] = {
+      figures[figNames[i] as string] = {
         kind: 'line', title: `DPO on ${r.name}: next-token probabilities`, x: { label: 'step' }, y: { label: 'π(token | x)' },
         lines: [
           { name: 'Yes', x: r.series.step, y: r.series.yes },
@@ -215,7 +215,7 @@ export default defineExperiment<Config>({
       measured: `top ${fmt(top)}, bottom ${fmt(bottom)} nats`, expected: 'top < 0 < bottom', holds: top < 0 && bottom > 0,
     }))
     metrics.ches = { spearman: rho, spearmanLengthNormalized: rhoLn, top20MeanDelta: top, bottom20MeanDelta: bottom, fractionLosingLikelihood: fracDown, fractionPositiveAlpha: alphaFrac }
-    series['ches-vs-change'] = {
+    figures['ches-vs-change'] = {
       kind: 'line', title: 'CHES against the change of ln π(y⁺), pairs sorted by CHES (moving average of 20)', x: { label: 'CHES rank (highest first)' }, y: { label: 'Δ ln π(y⁺) (nats)' },
       lines: [
         { name: 'each pair', x: order.map((_, r) => r), y: order.map((i) => deltas[i] as number) },
@@ -252,7 +252,7 @@ export default defineExperiment<Config>({
       measured: `CHES-filtered ${fmt(byChes.meanDelta)} vs random ${fmt(randomMean)} nats (mean Δ ln π(y⁺))`, expected: 'CHES-filtered > random-filtered', holds: byChes.meanDelta > randomMean,
     }))
     metrics.filter = { all: full, chesFiltered: byChes, randomFiltered: random, randomMeanDelta: randomMean }
-    return { metrics, series, claims }
+    return { metrics, figures, claims }
   },
 })
 

@@ -24,7 +24,7 @@ export interface AccelerationConfig {
   datasets: number
 }
 
-interface Out { metrics: Record<string, unknown>; series: Record<string, Figure>; claims: Claim[] }
+interface Out { metrics: Record<string, unknown>; figures: Record<string, Figure>; claims: Claim[] }
 
 function makeData(cfg: AccelerationConfig, rng: Rng): { X: Matrix; y: Float64Array } {
   const { samples: n, features: d } = cfg
@@ -113,7 +113,7 @@ export function runAcceleration(cfg: AccelerationConfig, rng: Rng, progress: (f:
   })
   return {
     metrics,
-    series: { 'acceleration-l4': curves(4), 'acceleration-l2': curves(2) },
+    figures: { 'acceleration-l4': curves(4), 'acceleration-l2': curves(2) },
     claims: [
       claim(`ℓ4: depth-2 overparameterization reaches a lower loss than depth 1 in ${cfg.steps} steps on every one of ${cfg.datasets} data sets (geometric mean of excess-loss ratios depth 2 / depth 1; per data set ${fmt(perData.map((d) => d.ratio4))}; tuned η depth 1: ${lrs(4, 1).join(', ')}, depth 2: ${lrs(4, 2).join(', ')})`, { measured: gain4, expected: '< 0.7, and every ratio < 1', holds: gain4 < 0.7 && allLower4 }),
       claim(`ℓ2: no such gain (geometric mean of excess-loss ratios depth 2 / depth 1; per data set ${fmt(perData.map((d) => d.ratio2))}; tuned η depth 1: ${lrs(2, 1).join(', ')}, depth 2: ${lrs(2, 2).join(', ')})`, { measured: gain2, expected: '≥ 0.7', holds: gain2 >= 0.7 }),

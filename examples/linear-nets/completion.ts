@@ -24,9 +24,9 @@ export interface CompletionConfig {
   every: number
 }
 
-interface Out { metrics: Record<string, unknown>; series: Record<string, Figure>; claims: Claim[] }
+interface Out { metrics: Record<string, unknown>; figures: Record<string, Figure>; claims: Claim[] }
 
-/** First recorded step at which series[r] reaches `frac` of its final value. */
+/** First recorded step at which figures[r] reaches `frac` of its final value. */
 function firstReach(h: FactorizationHistory, r: number, frac: number): number {
   const sv = h.singularValues
   const final = (sv[sv.length - 1] as number[])[r] as number
@@ -69,7 +69,7 @@ export function runCompletion(cfg: CompletionConfig, rng: Rng, progress: (f: num
       minNuclearNorm: { relError: nnError, nuclearNorm: nn.nuclearNorm, iterations: nn.iterations, converged: nn.converged },
       halfwaySteps: reach,
     },
-    series: {
+    figures: {
       'completion-error': {
         kind: 'line', title: `Completion of a ${cfg.size}×${cfg.size} rank-${cfg.rank} matrix from ${cfg.observations} entries`,
         x: { label: 'step' }, y: { label: '‖W − W*‖_F / ‖W*‖_F', log: true },

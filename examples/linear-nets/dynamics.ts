@@ -18,7 +18,7 @@ export interface DynamicsConfig {
   horizon: number
 }
 
-interface Out { metrics: Record<string, number>; series: Record<string, Figure>; claims: Claim[] }
+interface Out { metrics: Record<string, number>; figures: Record<string, Figure>; claims: Claim[] }
 
 const loss = (W: Matrix, T: Matrix): Matrix => W.clone().sub(T) // ∇ of ½‖W − T‖²
 
@@ -72,7 +72,7 @@ export function runDynamics(cfg: DynamicsConfig, rng: Rng): Out {
   const initialLoss = 0.5 * W0.clone().sub(T).norm('frobenius') ** 2
   return {
     metrics: { stepErrorLr: stepErr[0] as number, stepErrorLrOver10: stepErr[1] as number, stepErrorRatio: stepRatio, gapLr: gapA, gapLrOver10: gapB, gapRatio, trajectoryDistanceLrOver10: distB, initialLoss, finalLoss: b.finalLoss },
-    series: {
+    figures: {
       'dynamics-balancedness': {
         kind: 'line', title: `GD on a balanced depth-${depth} net: balancedness drift over time t = η·steps`,
         x: { label: 'time t = η · step' }, y: { label: 'max_j ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F', log: true },

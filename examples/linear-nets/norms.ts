@@ -20,7 +20,7 @@ export interface NormsConfig {
   every: number
 }
 
-interface Out { metrics: Record<string, unknown>; series: Record<string, Figure>; claims: Claim[] }
+interface Out { metrics: Record<string, unknown>; figures: Record<string, Figure>; claims: Claim[] }
 
 const det2 = (M: Matrix): number => M.get(0, 0) * M.get(1, 1) - M.get(0, 1) * M.get(1, 0)
 
@@ -57,7 +57,7 @@ export function runNorms(cfg: NormsConfig, rng: Rng): Out {
   const inv = h.loss.map((l) => 1 / l)
   return {
     metrics: { levels: rows, steps: res.steps, minDeterminant: minDet, minNuclearNorm: { W00: nn.completion.get(0, 0), nuclearNorm: nn.nuclearNorm } },
-    series: {
+    figures: {
       'norms-w00': {
         kind: 'line', title: `Depth-${cfg.depth} 2×2 completion (Razin & Cohen 2020): the unobserved entry diverges`,
         x: { label: '1 / loss', log: true }, y: { label: 'value', log: true },

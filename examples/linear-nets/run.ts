@@ -36,9 +36,9 @@ export default defineExperiment<Config>({
   },
   run(config, ctx) {
     const metrics: Record<string, unknown> = {}
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
     const claims: Claim[] = []
-    const parts: Array<[string, () => { metrics: Record<string, unknown>; series: Record<string, Figure>; claims: Claim[] }]> = [
+    const parts: Array<[string, () => { metrics: Record<string, unknown>; figures: Record<string, Figure>; claims: Claim[] }]> = [
       ['dynamics', () => runDynamics(config.dynamics, ctx.rng.fork('dynamics'))],
       ['acceleration', () => runAcceleration(config.acceleration, ctx.rng.fork('acceleration'), (f) => ctx.progress(0.1 + 0.3 * f, 'acceleration'))],
       ['completion', () => runCompletion(config.completion, ctx.rng.fork('completion'), (f) => ctx.progress(0.4 + 0.5 * f, 'completion'))],
@@ -48,11 +48,11 @@ export default defineExperiment<Config>({
       const t0 = performance.now()
       const out = part()
       metrics[name] = { ...out.metrics, seconds: (performance.now() - t0) / 1000 }
-      Object.assign(series, out.series)
+      Object.assign(figures, out.figures)
       claims.push(...out.claims)
       ctx.log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     }
     ctx.progress(1, 'done')
-    return { metrics, series, claims }
+    return { metrics, figures, claims }
   },
 })

@@ -154,7 +154,7 @@ export default defineExperiment<Config>({
     const meanRho = rhos.reduce((a, b) => a + b, 0) / rhos.length
     ctx.log(`Spearman ρ(exploration, E_opt) per k: ${rhos.map((r) => r.toFixed(3)).join(', ')}`)
 
-    const series: Record<string, Figure> = {
+    const figures: Record<string, Figure> = {
       'e-opt': {
         kind: 'line', title: 'Optimality measure of extrapolation E_opt (1 = none)', x: { label: 'training initial states k' }, y: { label: 'E_opt' },
         lines: [
@@ -252,6 +252,6 @@ export default defineExperiment<Config>({
       )
     }
     ctx.progress(1, 'done')
-    return { metrics, series, claims }
+    return { metrics, figures, claims }
   },
 })

@@ -96,7 +96,7 @@ export default defineExperiment<Config>({
   },
   async run(config, ctx) {
     const claims: Claim[] = []
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
     const metrics: Record<string, unknown> = {}
     const H = config.extrapolationLength
 
@@ -149,9 +149,9 @@ export default defineExperiment<Config>({
         }),
       )
       if (shown) {
-        series['theorem-impulse-responses'] = impulseFigure(`Theorem 1 setting (d = ${T.dim}, L = ${T.length}, init ${head.scale}): impulse responses k(j) = C A^j B`, teacher1, shown, 21)
-        series['theorem-training'] = trainingFigure('Theorem 1 setting: extrapolation error over training (gradient flow, Euler steps)', shown)
-        series['theorem-init-scale'] = {
+        figures['theorem-impulse-responses'] = impulseFigure(`Theorem 1 setting (d = ${T.dim}, L = ${T.length}, init ${head.scale}): impulse responses k(j) = C A^j B`, teacher1, shown, 21)
+        figures['theorem-training'] = trainingFigure('Theorem 1 setting: extrapolation error over training (gradient flow, Euler steps)', shown)
+        figures['theorem-init-scale'] = {
           kind: 'line', title: 'Theorem 1 setting: extrapolation error vs initialization scale (median over seeds)',
           x: { label: 'init scale', log: true }, y: { label: 'relative ℓ∞ extrapolation error', log: true },
           lines: [
@@ -207,8 +207,8 @@ export default defineExperiment<Config>({
         claim('A, B, C trained: with poison the extrapolation error is clearly larger (median ratio)', { measured: p2 / c2, expected: `≥ 3 (medians ${fmt(c2)} → ${fmt(p2)})`, holds: p2 / c2 >= 3 }),
       )
       if (shown2) {
-        series['abc-impulse-responses'] = impulseFigure(`A, B, C trained (d = ${F.dim}, L = ${F.length}, seed 0): impulse responses`, teacher2, shown2, H)
-        series['abc-training'] = trainingFigure('A, B, C trained (seed 0): extrapolation error over training', shown2)
+        figures['abc-impulse-responses'] = impulseFigure(`A, B, C trained (d = ${F.dim}, L = ${F.length}, seed 0): impulse responses`, teacher2, shown2, H)
+        figures['abc-training'] = trainingFigure('A, B, C trained (seed 0): extrapolation error over training', shown2)
       }
     }
 
@@ -271,7 +271,7 @@ export default defineExperiment<Config>({
             holds: both.length >= 2 && p3 / c3 >= 3,
           }),
         )
-        series['network-training'] = {
+        figures['network-training'] = {
           kind: 'line', title: 'SSM between MLPs (tfjs, Adam, seed 0): training loss',
           x: { label: 'step' }, y: { label: 'training MSE', log: true },
           lines: Object.entries(curves).map(([name, c]) => ({ name, x: c.x, y: c.y.map((v) => Math.max(v, 1e-12)) })),
@@ -280,6 +280,6 @@ export default defineExperiment<Config>({
       }
     }
     ctx.progress(1, 'done')
-    return { metrics, series, claims }
+    return { metrics, figures, claims }
   },
 })

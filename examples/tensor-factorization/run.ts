@@ -69,13 +69,13 @@ export default defineExperiment<Config>({
   full,
   async run(config, ctx) {
     const claims: Claim[] = []
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
     const metrics: Record<string, unknown> = {}
 
     // 1. recovery of a low-rank tensor
     ctx.progress(0, 'recovery')
     const rec = recovery(config.recovery, ctx.rng.fork('recovery'))
-    series.recovery = rec.figure
+    figures.recovery = rec.figure
     metrics.recovery = rec.rows
     const enough = rec.rows.filter((r) => r.observed >= 200)
     const few = rec.rows.filter((r) => r.observed <= 50)
@@ -91,7 +91,7 @@ export default defineExperiment<Config>({
     // 2. incremental rank learning
     ctx.progress(0.1, 'incremental rank learning')
     const inc = incremental(config.incremental, ctx.rng.fork('incremental'))
-    Object.assign(series, inc.figures)
+    Object.assign(figures, inc.figures)
     metrics.incremental = { emergence: inc.emergence, maxGrown: inc.maxGrown, plateauErrors: inc.plateauErrors, treadFlatness: inc.treadFlatness, finalError: inc.finalError }
     const r = config.incremental.targetRank
     const allEmerged = inc.emergence.length === r && inc.emergence.every((s) => s >= 0)
@@ -108,7 +108,7 @@ export default defineExperiment<Config>({
     // 3. hierarchical tensor factorization
     ctx.progress(0.25, 'hierarchical tensor factorization')
     const hier = hierarchical(config.hierarchical, ctx.rng.fork('hierarchical'))
-    series['hierarchical-norms'] = hier.figure
+    figures['hierarchical-norms'] = hier.figure
     metrics.hierarchical = { emergence: hier.emergence, ranks: hier.ranks, targetRanks: hier.targetRanks, nodes: hier.nodes, testError: hier.testError }
     claims.push(claim(`HTF (widths ${config.hierarchical.widths}): root local components grow one at a time: steps at which they exceed ${config.hierarchical.threshold} × the largest final root local norm`, { measured: hier.emergence.join(', '), expected: `≥ 2 strictly increasing steps, ≤ ${config.hierarchical.targetWidths} grown`, holds: hier.grown >= 2 && hier.grown <= config.hierarchical.targetWidths && strictlyIncreasing(hier.emergence) }))
     const maxRank = Math.max(...hier.ranks)
@@ -118,7 +118,7 @@ export default defineExperiment<Config>({
     // 4. locality
     ctx.progress(0.45, 'locality')
     const loc = locality(config.locality, ctx.rng.fork('locality'))
-    series.locality = loc.figure
+    figures.locality = loc.figure
     metrics.locality = loc.trees.map((t) => ({ tree: t.name, testError: t.testError, trainLoss: t.trainLoss }))
     const [apart, siblings] = loc.trees as [(typeof loc.trees)[0], (typeof loc.trees)[0]]
     claims.push(claim('Locality: T = A[i,k]·B[j,l] over the tree (12)(34) is not completed from half the entries: test error', { measured: apart.testError, expected: '> 0.5', holds: apart.testError > 0.5 }))
@@ -127,7 +127,7 @@ export default defineExperiment<Config>({
     // 5. explicit regularization against locality
     ctx.progress(0.65, 'regularization against locality (tfjs)')
     const reg = await regularization(config.regularization, ctx.rng.fork('regularization'), (f) => ctx.progress(0.65 + 0.35 * f, 'regularization against locality (tfjs)'))
-    series.regularization = reg.figure
+    figures.regularization = reg.figure
     metrics.regularization = reg
     const n = config.regularization.seeds
     const plain = median(reg.plain)
@@ -138,6 +138,6 @@ export default defineExperiment<Config>({
     claims.push(claim(`…and with the regularizer against locality (λ = ${config.regularization.lambda}) it is clearly above: median test accuracy (per seed, λ = 0 → λ = ${config.regularization.lambda}: ${perSeed}; higher on ${better} of ${n})`, { measured: regd, expected: `≥ 0.65, ≥ λ = 0 median (${fmt(plain)}) + 0.1, and higher on more than half the seeds`, holds: regd >= 0.65 && regd - plain >= 0.1 && better > n / 2 }))
     ctx.log(`regularization: λ = 0 → λ = ${config.regularization.lambda} test accuracy per seed: ${perSeed}; medians ${fmt(plain)} → ${fmt(regd)}`)
     ctx.progress(1, 'done')
-    return { metrics, series, claims }
+    return { metrics, figures, claims }
   },
 })

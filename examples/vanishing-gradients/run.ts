@@ -55,7 +55,7 @@ export default defineExperiment<Config>({
   full: { p0s: [0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001], boundModels: 1000, samplesPerClass: 500, finetuneSteps: 3000 },
   async run(config, ctx) {
     const claims: Claim[] = []
-    const series: Record<string, Figure> = {}
+    const figures: Record<string, Figure> = {}
 
     // 1. Bandit law: GD steps to lift p from p0 to 1/2 against the two closed forms.
     const rft = config.p0s.map((p0) => banditStepsToHalf({ p0, lr: config.banditLr, method: 'rft' }))
@@ -67,7 +67,7 @@ export default defineExperiment<Config>({
     const ratio = (rft[iMin] as number) / (sft[iMin] as number)
     claims.push(claim(`bandit: GD steps from p0 to 1/2 match the RFT and SFT closed forms (p0 = ${Math.max(...config.p0s)} … ${Math.min(...config.p0s)})`, { measured: relErr, expected: 'max relative error < 0.05', holds: relErr < 0.05 }))
     claims.push(claim(`bandit: RFT needs > 100× the steps of SFT at p0 = ${config.p0s[iMin]}`, { measured: ratio, expected: '> 100', holds: ratio > 100 }))
-    series['bandit-steps'] = {
+    figures['bandit-steps'] = {
       kind: 'line', title: 'Two-logit bandit: steps to reach p = 1/2', x: { label: 'initial probability p0', log: true }, y: { label: 'gradient steps', log: true },
       lines: [
         { name: 'RFT (GD)', x: config.p0s, y: rft }, { name: 'RFT closed form', x: config.p0s, y: rftTheory },
@@ -142,7 +142,7 @@ export default defineExperiment<Config>({
       claims.push(claim(`after that short SFT phase, RFT fits those relabeled inputs (${idx.length} of them), which RFT alone does not`, { measured: last(seen.accuracy), expected: `accuracy ≥ 0.8 (RFT alone: ${last(R.small.accuracy).toFixed(2)} on the group)`, holds: last(seen.accuracy) >= 0.8 && last(R.small.accuracy) <= 0.2 }))
     }
     const steps = R.step
-    series['accuracy'] = {
+    figures['accuracy'] = {
       kind: 'line', title: 'Finetuning accuracy by group (large / small initial reward std)', x: { label: 'step' }, y: { label: 'train accuracy' },
       lines: [
         { name: 'RFT, large std', x: steps, y: R.large.accuracy }, { name: 'RFT, small std', x: steps, y: R.small.accuracy },
@@ -150,7 +150,7 @@ export default defineExperiment<Config>({
         { name: 'SFT→RFT, small std seen in SFT', x: ST.step, y: ST.sftSmall.accuracy },
       ],
     }
-    series['reward-std'] = {
+    figures['reward-std'] = {
       kind: 'line', title: 'Mean reward std by group', x: { label: 'step' }, y: { label: 'reward std', log: true },
       lines: [
         { name: 'RFT, large std', x: steps, y: R.large.rewardStd }, { name: 'RFT, small std', x: steps, y: R.small.rewardStd },
@@ -163,7 +163,7 @@ export default defineExperiment<Config>({
         rftLargeAccuracy: last(R.large.accuracy), rftSmallAccuracy: last(R.small.accuracy), sftSmallAccuracy: last(S.small.accuracy),
         sftThenRftSeenAccuracy: seen.accuracy.length ? last(seen.accuracy) : null, sftThenRftSmallAccuracy: last(ST.small.accuracy),
       },
-      series,
+      figures,
       claims,
     }
   },

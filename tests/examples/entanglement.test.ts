@@ -6,5 +6,5 @@ test('entanglement example: every quick-mode claim holds', async () => {
   const result = await runExperiment(experiment, { seed: 0 })
   for (const c of result.claims) expect({ statement: c.statement, measured: c.measured, holds: c.holds }).toEqual({ statement: c.statement, measured: c.measured, holds: true })
   expect(result.claims.length).toBe(11)
-  expect(Object.keys(result.series)).toContain('accuracy-vs-entanglement')
+  expect(Object.keys(result.figures)).toContain('accuracy-vs-entanglement')
 }, 600_000)

@@ -7,6 +7,6 @@ describe('examples/gnn-walk-index (quick mode)', () => {
     const result = await runExperiment(experiment, { seed: 0 })
     expect(result.claims.length).toBe(11)
     for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
-    for (const name of ['cora-accuracy', 'cora-isolated', 'karate-min-walk-index', 'interaction']) expect(result.series[name]).toBeDefined()
+    for (const name of ['cora-accuracy', 'cora-isolated', 'karate-min-walk-index', 'interaction']) expect(result.figures[name]).toBeDefined()
   }, 300_000)
 })

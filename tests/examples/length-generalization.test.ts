@@ -9,5 +9,5 @@ test('length-generalization: every quick-mode claim holds', async () => {
   const result = await runExperiment(experiment, { seed: 0 })
   expect(result.claims.length).toBe(5)
   for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
-  expect(Object.keys(result.series)).toEqual(['exact-match-vs-length', 'recipe-ablation'])
+  expect(Object.keys(result.figures)).toEqual(['exact-match-vs-length', 'recipe-ablation'])
 }, 900_000)

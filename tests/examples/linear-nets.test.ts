@@ -8,7 +8,7 @@ describe('examples/linear-nets (quick mode)', () => {
     expect(result.claims.length).toBeGreaterThanOrEqual(12)
     for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
     for (const name of ['dynamics-balancedness', 'acceleration-l4', 'completion-error', 'completion-singular-values', 'norms-w00', 'norms-effective-rank']) {
-      expect(result.series[name], name).toBeDefined()
+      expect(result.figures[name], name).toBeDefined()
     }
   }, 120_000)
 })

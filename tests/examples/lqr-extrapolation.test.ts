@@ -3,8 +3,8 @@ import { runExperiment } from '@theoryml/lab'
 import experiment from '../../examples/lqr-extrapolation/run'
 
 test('lqr-extrapolation: every quick claim holds', async () => {
-  const { claims, series } = await runExperiment(experiment, { seed: 0 })
+  const { claims, figures } = await runExperiment(experiment, { seed: 0 })
   expect(claims.length).toBe(7)
   for (const c of claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
-  expect(Object.keys(series).sort()).toEqual(['e-cost', 'e-opt', 'exploration'])
+  expect(Object.keys(figures).sort()).toEqual(['e-cost', 'e-opt', 'exploration'])
 }, 180_000)

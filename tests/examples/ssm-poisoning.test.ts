@@ -8,7 +8,7 @@ describe('examples/ssm-poisoning (quick mode)', () => {
     expect(result.claims.length).toBe(7)
     for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
     for (const name of ['theorem-impulse-responses', 'theorem-training', 'theorem-init-scale', 'abc-impulse-responses', 'abc-training', 'network-training']) {
-      const fig = result.series[name]
+      const fig = result.figures[name]
       expect(fig, name).toBeDefined()
       if (fig?.kind === 'line') for (const line of fig.lines) expect(line.y.length, `${name}: ${line.name}`).toBeGreaterThan(1)
     }

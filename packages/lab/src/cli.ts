@@ -105,7 +105,7 @@ async function reproOne(name: string, args: ReproArgs, io: CliIo): Promise<Recor
   const dir = path.resolve(args.out, name)
   await mkdir(dir, { recursive: true })
   const figures: string[] = []
-  for (const [fname, fig] of Object.entries(result.series)) {
+  for (const [fname, fig] of Object.entries(result.figures)) {
     const file = path.join(dir, `${fname}.svg`)
     await writeFile(file, await renderSvg(fig))
     figures.push(path.relative(process.cwd(), file))

@@ -50,7 +50,7 @@ export type Figure = LineFigure | HeatmapFigure
 /** What an experiment's `run` returns: scalar metrics, figures by file name, and its claims. */
 export interface ExperimentResult {
   metrics: Record<string, unknown>
-  series: Record<string, Figure>
+  figures: Record<string, Figure>
   claims: Claim[]
 }
 
@@ -77,10 +77,10 @@ export interface Experiment<C extends object = Record<string, unknown>> {
   paper: string
   /** Config shared by every mode. */
   defaults: C
-  /** Overrides for the quick reproduction (the default mode). */
-  quick: Partial<C>
-  /** Overrides for the paper-scale reproduction (`--full`). */
-  full: Partial<C>
+  /** Overrides for the quick reproduction (the default mode), deep-merged into `defaults`. */
+  quick: DeepPartial<C>
+  /** Overrides for the paper-scale reproduction (`--full`), deep-merged into `defaults`. */
+  full: DeepPartial<C>
   run: (config: C, ctx: ExperimentContext) => ExperimentResult | Promise<ExperimentResult>
 }
 
@@ -93,14 +93,14 @@ export interface ExperimentDefinition<C extends object> {
   title?: string
   paper: string
   defaults?: C
-  quick?: Partial<C>
-  full?: Partial<C>
+  quick?: DeepPartial<C>
+  full?: DeepPartial<C>
   run: (config: C, ctx: ExperimentContext) => ExperimentResult | Promise<ExperimentResult>
 }
 
 /**
  * Declare an experiment. The CLI runs `run({ ...defaults, ...quick })`, or with `full` under --full.
- * @example export default defineExperiment({ name: 'least-squares', paper: '—', defaults: { n: 50 }, run: (c) => ({ metrics: {}, series: {}, claims: [] }) })
+ * @example export default defineExperiment({ name: 'least-squares', paper: '—', defaults: { n: 50 }, run: (c) => ({ metrics: {}, figures: {}, claims: [] }) })
  */
 export function defineExperiment<C extends object>(def: ExperimentDefinition<C>): Experiment<C> {
   if (!def || typeof def !== 'object') throw new Error('defineExperiment: expected a definition object')
@@ -136,19 +136,34 @@ export function claim(statement: string, fields: { measured: Claim['measured']; 
 export interface RunOptions<C extends object> {
   full?: boolean
   seed?: number
-  /** Config overrides applied last. */
-  config?: Partial<C>
+  /** Config overrides applied last (deep-merged). */
+  config?: DeepPartial<C>
   progress?: ExperimentContext['progress']
   log?: ExperimentContext['log']
   signal?: AbortSignal
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+
+/** Deep-merge `over` into `base`: plain objects merge key by key, anything else (arrays included) replaces. */
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v)
+  return out
+}
+
+/** A config override: any part of the config, nested objects partial too. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] }
+
 /**
- * Resolve an experiment's config for a mode: defaults, then quick or full, then overrides.
+ * Resolve an experiment's config for a mode: defaults, then quick or full, then overrides, merged
+ * deeply (a nested object in `quick` overrides only the keys it names; arrays replace).
  * @example resolveConfig(exp, { full: true })
  */
-export function resolveConfig<C extends object>(experiment: Experiment<C>, options: { full?: boolean; config?: Partial<C> } = {}): C {
-  return { ...experiment.defaults, ...(options.full ? experiment.full : experiment.quick), ...(options.config ?? {}) } as C
+export function resolveConfig<C extends object>(experiment: Experiment<C>, options: { full?: boolean; config?: DeepPartial<C> } = {}): C {
+  return [options.full ? experiment.full : experiment.quick, options.config ?? {}].reduce<unknown>((acc, o) => deepMerge(acc, o), experiment.defaults) as C
 }
 
 /**
@@ -171,6 +186,7 @@ export async function runExperiment<C extends object>(experiment: Experiment<C>,
   const t0 = performance.now()
   const result = await experiment.run(config, ctx)
   const seconds = (performance.now() - t0) / 1000
-  if (!result || !Array.isArray(result.claims)) throw new Error(`${experiment.name}: run must return { metrics, series, claims }`)
-  return { metrics: result.metrics ?? {}, series: result.series ?? {}, claims: result.claims, config, seconds }
+  if (!result || !Array.isArray(result.claims)) throw new Error(`${experiment.name}: run must return { metrics, figures, claims }`)
+  if ('series' in result && !('figures' in result)) throw new Error(`${experiment.name}: the result field for figures is named 'figures' (it was 'series' before 0.2)`)
+  return { metrics: result.metrics ?? {}, figures: result.figures ?? {}, claims: result.claims, config, seconds }
 }

@@ -10,6 +10,7 @@ export {
   resolveConfig,
   runExperiment,
   type AnyExperiment,
+  type DeepPartial,
   type Axis,
   type Claim,
   type Experiment,
@@ -23,4 +24,5 @@ export {
   type RunOptions,
 } from './experiment'
 export { figureSpec } from './plot'
+export { bootstrapCi, mean, median, pearson, quantile, spearman, standardError, std, type BootstrapCiOptions } from './stats'
 export { progressBar, type ProgressReporter } from './progress'

@@ -27,11 +27,11 @@ beforeAll(async () => {
   writeFileSync(path.join(examples, 'ts-exp', 'run.ts'), `import { claim, defineExperiment } from '@theoryml/lab'
 interface Config { samples: number }
 export default defineExperiment<Config>({ name: 'ts-exp', paper: 'test', defaults: { samples: 10 },
-  run: (c: Config) => ({ metrics: { samples: c.samples }, series: {}, claims: [claim('positive', { measured: c.samples, expected: '> 0', holds: c.samples > 0 })] }) })
+  run: (c: Config) => ({ metrics: { samples: c.samples }, figures: {}, claims: [claim('positive', { measured: c.samples, expected: '> 0', holds: c.samples > 0 })] }) })
 `)
   // Plain JavaScript importing nothing: needs no tsx.
   writeFileSync(path.join(examples, 'js-exp', 'run.js'), `export default { name: 'js-exp', title: 'js', paper: 'test', defaults: { samples: 10 }, quick: {}, full: {},
-  run: (c) => ({ metrics: { samples: c.samples }, series: {}, claims: [{ statement: 'positive', measured: c.samples, expected: '> 0', holds: c.samples > 0 }] }) }
+  run: (c) => ({ metrics: { samples: c.samples }, figures: {}, claims: [{ statement: 'positive', measured: c.samples, expected: '> 0', holds: c.samples > 0 }] }) }
 `)
 }, 60_000)
 

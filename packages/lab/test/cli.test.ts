@@ -27,14 +27,14 @@ function write(dir: string, name: string, file: string, source: string): string 
 const jsSource = (name: string) => `import { claim, defineExperiment } from '@theoryml/lab'
 export default defineExperiment({
   name: '${name}', paper: 'test', defaults: { samples: 10 },
-  run: (c, ctx) => ({ metrics: { samples: c.samples, seed: ctx.seed }, series: {}, claims: [claim('samples are positive', { measured: c.samples, expected: '> 0', holds: c.samples > 0 })] }),
+  run: (c, ctx) => ({ metrics: { samples: c.samples, seed: ctx.seed }, figures: {}, claims: [claim('samples are positive', { measured: c.samples, expected: '> 0', holds: c.samples > 0 })] }),
 })
 `
 const tsSource = (name: string) => `import { claim, defineExperiment, type ExperimentContext } from '@theoryml/lab'
 interface Config { samples: number }
 export default defineExperiment<Config>({
   name: '${name}', paper: 'test', defaults: { samples: 10 },
-  run: (c: Config, ctx: ExperimentContext) => ({ metrics: { samples: c.samples, seed: ctx.seed as number }, series: {}, claims: [claim('samples are positive', { measured: c.samples, expected: '> 0', holds: c.samples > 0 })] }),
+  run: (c: Config, ctx: ExperimentContext) => ({ metrics: { samples: c.samples, seed: ctx.seed as number }, figures: {}, claims: [claim('samples are positive', { measured: c.samples, expected: '> 0', holds: c.samples > 0 })] }),
 })
 `
 const examples = path.join(tmp, 'examples')
@@ -80,7 +80,7 @@ describe('theoryml CLI', () => {
     write(dir, 'a-ok', 'run.js', jsSource('a-ok'))
     write(dir, 'b-throws', 'run.js', `export default { name: 'b-throws', title: 'throws', paper: 'test', defaults: {}, quick: {}, full: {}, run() { throw new Error('boom in run') } }\n`)
     write(dir, 'c-fails', 'run.mjs', `import { claim, defineExperiment } from '@theoryml/lab'
-export default defineExperiment({ name: 'c-fails', paper: 'test', run: () => ({ metrics: {}, series: {}, claims: [claim('1 > 2', { measured: 1, expected: '> 2', holds: false }), claim('2 > 1', { measured: 2, expected: '> 1', holds: true })] }) })
+export default defineExperiment({ name: 'c-fails', paper: 'test', run: () => ({ metrics: {}, figures: {}, claims: [claim('1 > 2', { measured: 1, expected: '> 2', holds: false }), claim('2 > 1', { measured: 2, expected: '> 1', holds: true })] }) })
 `)
     write(dir, 'd-bad-export', 'run.js', 'export default 42\n')
     write(dir, 'e-ok', 'run.ts', tsSource('e-ok'))

@@ -9,7 +9,7 @@ const exp = defineExperiment({
   full: { n: 30 },
   run: (c, ctx) => ({
     metrics: { n: c.n, u: ctx.rng.uniform() },
-    series: {},
+    figures: {},
     claims: [claim('n is small', { measured: c.n, expected: '< 10', holds: c.n < 10 })],
   }),
 })
@@ -30,11 +30,32 @@ describe('experiments', () => {
   })
 
   test('bad definitions and claims get named errors', async () => {
-    expect(() => defineExperiment({ name: 'Bad Name', paper: '', run: () => ({ metrics: {}, series: {}, claims: [] }) })).toThrow(/name: expected a kebab-case/)
+    expect(() => defineExperiment({ name: 'Bad Name', paper: '', run: () => ({ metrics: {}, figures: {}, claims: [] }) })).toThrow(/name: expected a kebab-case/)
     expect(() => defineExperiment({ name: 'x', paper: 'p' } as never)).toThrow(/run: expected a function/)
     expect(() => claim('', { measured: 1, expected: '', holds: true })).toThrow(/statement/)
     expect(() => claim('s', { measured: 1, expected: '', holds: 'yes' as never })).toThrow(/holds: expected a boolean/)
     expect(claim('s', { measured: Number.NaN, expected: '', holds: false }).measured).toBe('NaN')
     await expect(runExperiment(exp, { seed: 0.5 })).rejects.toThrow(/seed: expected an integer/)
+  })
+})
+
+describe('resolveConfig merges nested configs deeply', () => {
+  test('quick/full and overrides change only the keys they name; arrays replace', () => {
+    const exp = defineExperiment({
+      name: 'nested',
+      paper: 'test',
+      defaults: { steps: 10, model: { depth: 3, width: 8, act: 'relu' }, lengths: [1, 2, 3] },
+      quick: { model: { width: 4 } },
+      full: { steps: 1000, lengths: [5] },
+      run: () => ({ metrics: {}, figures: {}, claims: [] }),
+    })
+    expect(resolveConfig(exp)).toEqual({ steps: 10, model: { depth: 3, width: 4, act: 'relu' }, lengths: [1, 2, 3] })
+    expect(resolveConfig(exp, { full: true })).toEqual({ steps: 1000, model: { depth: 3, width: 8, act: 'relu' }, lengths: [5] })
+    expect(resolveConfig(exp, { config: { model: { act: 'tanh' } } })).toEqual({ steps: 10, model: { depth: 3, width: 4, act: 'tanh' }, lengths: [1, 2, 3] })
+    expect(exp.defaults.model.width).toBe(8) // not mutated
+  })
+  test("a result that still says 'series' gets an error naming 'figures'", async () => {
+    const old = defineExperiment({ name: 'old', paper: 'test', run: () => ({ metrics: {}, series: {}, claims: [] }) as never })
+    await expect(runExperiment(old)).rejects.toThrow(/named 'figures'/)
   })
 })

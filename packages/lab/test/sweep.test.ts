@@ -12,7 +12,7 @@ const exp = defineExperiment({
   defaults: { a: 1, b: 'x' },
   run: (c: { a: number; b: string }, ctx) => {
     calls++
-    return { metrics: { a: c.a, seed: ctx.seed }, series: {}, claims: [claim('a positive', { measured: c.a, expected: '> 0', holds: c.a > 0 })] }
+    return { metrics: { a: c.a, seed: ctx.seed }, figures: {}, claims: [claim('a positive', { measured: c.a, expected: '> 0', holds: c.a > 0 })] }
   },
 })
 
