@@ -35,18 +35,37 @@ export {
 } from './ndarray'
 export {
   effectiveRank,
+  eigenvalues,
   expm,
   frobeniusNorm,
+  inverse,
   kron,
+  luSolver,
   nuclearNorm,
+  pseudoInverse,
   relativeError,
   singularValues,
   solveContinuousLyapunov,
+  solve,
   solveDiscreteLyapunov,
   svd,
+  symmetricEigen,
   symmetricPower,
+  type LuSolver,
   type Svd,
 } from './linalg'
+export {
+  dot,
+  fromFlat,
+  matmul,
+  matmulNT,
+  matmulTN,
+  pivotedCholesky,
+  symmetricEigenvalues,
+  toFlat,
+  transpose,
+  type LowRankFactor,
+} from './dense'
 export {
   adam,
   adaptiveGd,

@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
+import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, inverse as mlInverse, pseudoInverse as mlPseudoInverse, solve as mlSolve } from 'ml-matrix'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 
@@ -366,3 +366,102 @@ export function solveContinuousLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
   }
   return symmetrizeIfSymmetric(X, q)
 }
+
+/** The matrix rank-deficiency test of the solvers: |pivot| ≤ 1e-14 · max |pivot|. */
+function assertNonsingular(name: string, lu: LuDecomposition): void {
+  const U = lu.upperTriangularMatrix
+  let maxPivot = 0
+  for (let i = 0; i < U.rows; i++) maxPivot = Math.max(maxPivot, Math.abs(U.get(i, i)))
+  for (let i = 0; i < U.rows; i++) {
+    if (!(Math.abs(U.get(i, i)) > 1e-14 * maxPivot)) throw new Error(`${name}: the matrix is singular to working precision (pivot ${i} of ${U.rows})`)
+  }
+}
+
+/** A reusable LU factorization PA = LU, from {@link luSolver}. */
+export interface LuSolver {
+  /** X with A X = B (B a matrix, or a vector as a column). */
+  solve(B: MatrixLike): Matrix
+}
+
+/**
+ * Factor a square matrix once (LU with partial pivoting, PA = LU) to solve A X = B for several
+ * right-hand sides. Throws when A is singular to working precision.
+ * @example const lu = luSolver([[4, 1], [2, 3]]); lu.solve([[1], [2]]) // [[0.1], [0.6]]
+ */
+export function luSolver(A: MatrixLike): LuSolver {
+  const a = toMatrix('A', A, { square: true })
+  const lu = new LuDecomposition(a)
+  assertNonsingular('A', lu)
+  return {
+    solve(B) {
+      const b = toMatrix('B', B, { rows: a.rows })
+      return lu.solve(b)
+    },
+  }
+}
+
+/**
+ * The solution X of A X = B for square, nonsingular A (LU with partial pivoting).
+ * @example solve([[2, 0], [0, 4]], [[2], [2]]) // [[1], [0.5]]
+ */
+export function solve(A: MatrixLike, B: MatrixLike): Matrix {
+  return luSolver(A).solve(B)
+}
+
+/**
+ * The inverse A⁻¹ of a square, nonsingular matrix.
+ * @example inverse([[2, 0], [0, 4]]) // [[0.5, 0], [0, 0.25]]
+ */
+export function inverse(A: MatrixLike): Matrix {
+  const a = toMatrix('A', A, { square: true })
+  assertNonsingular('A', new LuDecomposition(a))
+  return mlInverse(a)
+}
+
+/**
+ * Moore–Penrose pseudo-inverse A⁺ = V Σ⁺ Uᵀ, singular values below `tol`·σ_max treated as zero
+ * (default tol 1e-15 · max(rows, columns)).
+ * @example pseudoInverse([[1, 0], [0, 0]]) // [[1, 0], [0, 0]]
+ */
+export function pseudoInverse(A: MatrixLike, options: { tol?: number } = {}): Matrix {
+  const a = toMatrix('A', A)
+  const tol = options.tol ?? Number.EPSILON * Math.max(a.rows, a.columns)
+  assertFinite('tol', tol)
+  return mlPseudoInverse(a, tol)
+}
+
+/**
+ * Eigenvalues λ = re + i·im of a general square matrix (Hessenberg reduction + shifted QR), in the
+ * order the solver returns them.
+ * @example eigenvalues([[0, -1], [1, 0]]) // { re: [0, 0], im: [1, -1] }
+ */
+export function eigenvalues(A: MatrixLike): { re: Float64Array; im: Float64Array } {
+  const a = toMatrix('A', A, { square: true })
+  const evd = new EigenvalueDecomposition(a)
+  return { re: Float64Array.from(evd.realEigenvalues), im: Float64Array.from(evd.imaginaryEigenvalues) }
+}
+
+/**
+ * Eigendecomposition S = Q diag(λ) Qᵀ of a symmetric matrix: eigenvalues in descending order and
+ * the orthonormal eigenvectors as the columns of `vectors` (in the same order). Only symmetric
+ * input is accepted (|S − Sᵀ| ≤ 1e-10·max|S|).
+ * @example symmetricEigen([[2, 1], [1, 2]]).values // Float64Array [3, 1]
+ */
+export function symmetricEigen(S: MatrixLike): { values: Float64Array; vectors: Matrix } {
+  const s = toMatrix('S', S, { square: true })
+  const scale = Math.max(Math.abs(s.max()), Math.abs(s.min()))
+  for (let i = 0; i < s.rows; i++) {
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(s.get(i, j) - s.get(j, i)) > 1e-10 * Math.max(1e-300, scale)) throw new Error(`S: expected a symmetric matrix, S[${i}][${j}] ≠ S[${j}][${i}]`)
+    }
+  }
+  const evd = new EigenvalueDecomposition(s, { assumeSymmetric: true })
+  const order = evd.realEigenvalues.map((_, i) => i).sort((x, y) => (evd.realEigenvalues[y] as number) - (evd.realEigenvalues[x] as number))
+  const V = evd.eigenvectorMatrix
+  const vectors = new Matrix(s.rows, s.rows)
+  order.forEach((from, to) => {
+    for (let i = 0; i < s.rows; i++) vectors.set(i, to, V.get(i, from))
+  })
+  return { values: Float64Array.from(order, (i) => evd.realEigenvalues[i] as number), vectors }
+}
+
