@@ -4,7 +4,8 @@
  * the PyTorch float64 autograd reference in bench/reference/linear-nets.py; and the example's quick
  * setting (30×30, rank 2, 250 entries, 4000 steps).
  */
-import { lowRankMatrix, matrixCompletion, sampleObservations } from '@theoryml/linear-nets'
+import { sampleObservations } from '@theoryml/core'
+import { lowRankMatrix, matrixCompletion } from '@theoryml/linear-nets'
 import { defineBench } from './harness'
 
 export default defineBench({

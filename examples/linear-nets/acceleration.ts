@@ -6,7 +6,7 @@
  */
 import { Matrix, type Rng } from '@theoryml/core'
 import { claim, type Claim, type Figure } from '@theoryml/lab'
-import { lpLoss, lpRegression } from '@theoryml/linear-nets'
+import { lpLoss, lpLossAndGrad, lpRegression } from '@theoryml/linear-nets'
 import { solve } from 'ml-matrix'
 
 export interface AccelerationConfig {
@@ -45,9 +45,8 @@ function optimum(X: Matrix, y: Float64Array, p: number): number {
   const d = X.columns
   let w = solve(X.transpose().mmul(X), X.transpose().mmul(Matrix.columnVector(Array.from(y)))).to1DArray()
   if (p === 2) return lpLoss(X, y, w, 2)
-  const g = new Float64Array(d)
   for (let it = 0; it < 100; it++) {
-    lpLoss(X, y, w, p, g)
+    const { grad: g } = lpLossAndGrad(X, y, w, p)
     // Hessian (p − 1)/n Σ |r_i|^{p−2} x_i x_iᵀ.
     const H = new Matrix(d, d)
     for (let i = 0; i < X.rows; i++) {

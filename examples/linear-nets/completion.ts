@@ -4,9 +4,9 @@
  * and than the minimum nuclear norm solution, with effective rank close to the true rank; the
  * singular values are learned one at a time.
  */
-import { type Rng } from '@theoryml/core'
+import { sampleObservations, type Rng } from '@theoryml/core'
 import { claim, type Claim, type Figure } from '@theoryml/lab'
-import { lowRankMatrix, matrixCompletion, minNuclearNormCompletion, sampleObservations, type FactorizationHistory } from '@theoryml/linear-nets'
+import { lowRankMatrix, matrixCompletion, minNuclearNormCompletion, type FactorizationHistory } from '@theoryml/linear-nets'
 
 export interface CompletionConfig {
   size: number
@@ -42,7 +42,7 @@ export function runCompletion(cfg: CompletionConfig, rng: Rng, progress: (f: num
       target, observations, depth, init: 'gaussian', scale: cfg.initScale,
       optimizer: 'groupRmsprop', lr: cfg.lr, steps: cfg.steps, every: cfg.every, topK: Math.max(5, cfg.rank + 2),
       rng: rng.fork(`init-${depth}`),
-      onProgress: (step) => progress((k + step / cfg.steps) / (cfg.depths.length + 1)),
+      onStep: (s) => progress((k + s.step / cfg.steps) / (cfg.depths.length + 1)),
     })
     const h = res.history
     return { depth, h, relError: h.relError.at(-1) as number, effectiveRank: h.effectiveRank.at(-1) as number }

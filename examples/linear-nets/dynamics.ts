@@ -5,7 +5,7 @@
  */
 import { Matrix, type Rng } from '@theoryml/core'
 import { claim, type Claim, type Figure } from '@theoryml/lab'
-import { balancednessGap, endToEnd, endToEndStep, initDeepLinear, layerGradients } from '@theoryml/linear-nets'
+import { balancednessGap, endToEnd, endToEndStep, initDeepLinear, layerGrad } from '@theoryml/linear-nets'
 
 export interface DynamicsConfig {
   /** Layer widths of the balanced net. */
@@ -23,7 +23,7 @@ interface Out { metrics: Record<string, number>; figures: Record<string, Figure>
 const loss = (W: Matrix, T: Matrix): Matrix => W.clone().sub(T) // ∇ of ½‖W − T‖²
 
 function gdStep(ws: Matrix[], T: Matrix, lr: number): Matrix[] {
-  const grads = layerGradients(ws, loss(endToEnd(ws), T))
+  const grads = layerGrad(ws, loss(endToEnd(ws), T))
   return ws.map((w, j) => w.clone().sub((grads[j] as Matrix).clone().mul(lr)))
 }
 

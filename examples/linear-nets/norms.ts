@@ -4,9 +4,9 @@
  * small balanced initialization with det W > 0. As the loss falls, |W₀₀| ≈ 1/√(2·loss) → ∞ (so every
  * norm grows) while the effective rank → 1; the minimum nuclear norm solution has W₀₀ = 0.
  */
-import { Matrix, nuclearNorm, type Rng } from '@theoryml/core'
+import { Matrix, nuclearNorm, type Observations, type Rng } from '@theoryml/core'
 import { claim, type Claim, type Figure } from '@theoryml/lab'
-import { endToEnd, initDeepLinear, matrixCompletion, minNuclearNormCompletion, type Observation } from '@theoryml/linear-nets'
+import { endToEnd, initDeepLinear, matrixCompletion, minNuclearNormCompletion } from '@theoryml/linear-nets'
 
 export interface NormsConfig {
   depth: number
@@ -25,7 +25,7 @@ interface Out { metrics: Record<string, unknown>; figures: Record<string, Figure
 const det2 = (M: Matrix): number => M.get(0, 0) * M.get(1, 1) - M.get(0, 1) * M.get(1, 0)
 
 export function runNorms(cfg: NormsConfig, rng: Rng): Out {
-  const observations: Observation[] = [[0, 1, 1], [1, 0, 1], [1, 1, 0]]
+  const observations: Observations = { indices: [[0, 1], [1, 0], [1, 1]], values: Float64Array.of(1, 1, 0) }
   // A balanced small initialization with a positive determinant (the first seed fork that has one).
   let init: Matrix[] = []
   let tries = 0
@@ -34,8 +34,8 @@ export function runNorms(cfg: NormsConfig, rng: Rng): Out {
   } while (det2(endToEnd(init)) <= 0)
   const lowest = Math.min(...cfg.levels)
   const res = matrixCompletion({
-    shape: [2, 2], observations, initialWeights: init, optimizer: 'gd', lr: cfg.lr, steps: cfg.maxSteps, every: cfg.every, stopAtLoss: lowest, topK: 2,
-    record: { absW00: (P) => Math.abs(P.get(0, 0)), nuclearNorm: (P) => nuclearNorm(P), frobenius: (P) => P.norm('frobenius'), det: (P) => det2(P) },
+    shape: [2, 2], observations, initial: init, optimizer: 'gd', lr: cfg.lr, steps: cfg.maxSteps, every: cfg.every, stopAtLoss: lowest, topK: 2,
+    record: { absW00: (s) => Math.abs(s.product.get(0, 0)), nuclearNorm: (s) => nuclearNorm(s.product), frobenius: (s) => s.product.norm('frobenius'), det: (s) => det2(s.product) },
   })
   const h = res.history as typeof res.history & { absW00: number[]; nuclearNorm: number[]; frobenius: number[]; det: number[] }
   const rows = cfg.levels.map((level) => {

@@ -12,11 +12,12 @@
  */
 import { type Rng } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
-import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
+import { claim, defineExperiment, mean, median, quantile, spearman, type Claim, type Figure } from '@theoryml/lab'
 import {
-  basisStates, costExtrapolationError, explorationMeasure, extrapolation, identitySystem, minimalCost, mlpController, mlpPolicy, pendulum,
-  pendulumCost, pendulumPolicyCost, policyGradient, randomSystem, shiftSystem, trainPendulumPolicy, type LqrSystem, type MlpPolicy,
+  basisStates, costExtrapolationError, explorationMeasure, extrapolation, identitySystem, minimalCost, pendulum, pendulumCost, policyGradient,
+  randomSystem, shiftSystem, trainPendulumController, type LqrSystem, type MlpController, type PolicyGradientState,
 } from '@theoryml/rl-lqr'
+import * as tfTrack from '@theoryml/rl-lqr/tf'
 
 interface Config {
   /** State = control dimension. */
@@ -44,51 +45,6 @@ interface Config {
 const TRAIN_ANGLES = [Math.PI - 0.5, Math.PI + 0.5]
 const TEST_ANGLES = [0, 0.785, 1.57, 4.71, 5.497]
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
-}
-
-function quantile(v: number[], q: number): number {
-  const s = [...v].sort((a, b) => a - b)
-  const pos = (s.length - 1) * q
-  const lo = Math.floor(pos)
-  const hi = Math.ceil(pos)
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo)
-}
-
-function ranks(v: number[]): number[] {
-  const idx = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0])
-  const r = new Array<number>(v.length)
-  for (let i = 0; i < idx.length; ) {
-    let j = i
-    while (j + 1 < idx.length && (idx[j + 1] as readonly [number, number])[0] === (idx[i] as readonly [number, number])[0]) j++
-    for (let k = i; k <= j; k++) r[(idx[k] as readonly [number, number])[1]] = (i + j) / 2
-    i = j + 1
-  }
-  return r
-}
-
-/** Spearman rank correlation (Pearson correlation of the ranks, ties averaged). */
-function spearman(x: number[], y: number[]): number {
-  const rx = ranks(x)
-  const ry = ranks(y)
-  const mx = rx.reduce((a, b) => a + b, 0) / rx.length
-  const my = ry.reduce((a, b) => a + b, 0) / ry.length
-  let sxy = 0
-  let sxx = 0
-  let syy = 0
-  for (let i = 0; i < rx.length; i++) {
-    const dx = (rx[i] as number) - mx
-    const dy = (ry[i] as number) - my
-    sxy += dx * dy
-    sxx += dx * dx
-    syy += dy * dy
-  }
-  return sxy / Math.sqrt(sxx * syy)
-}
-
 interface Row { system: string; kind: 'identity' | 'shift' | 'random'; k: number; eOpt: number; eCost: number; exploration: number; trainGap: number }
 
 function lqrRuns(config: Config, rng: Rng, progress: (f: number) => void): Row[] {
@@ -104,7 +60,8 @@ function lqrRuns(config: Config, rng: Rng, progress: (f: number) => void): Row[]
     for (let k = 1; k < n; k++) {
       const trainStates = basisStates(n, 0, k)
       const testStates = basisStates(n, k, n)
-      const { K, history } = policyGradient({ system, trainStates, lr: config.lr, steps: config.steps, gradTol: config.gradTol, every: config.steps })
+      const stopWhen = (s: PolicyGradientState): boolean => config.gradTol > 0 && s.gradNorm <= config.gradTol
+      const { K, history } = policyGradient({ system, trainStates, lr: config.lr, steps: config.steps, every: config.steps, stopWhen })
       const e = extrapolation(system, K, { trainStates, testStates })
       const x = explorationMeasure(system, trainStates)
       rows.push({ system: name, kind, k, eOpt: e.optimalityError, eCost: e.costError, exploration: x.value, trainGap: (history.loss.at(-1) as number) - minimalCost(system, trainStates) })
@@ -151,7 +108,7 @@ export default defineExperiment<Config>({
       const rs = rows.filter((r) => r.k === k)
       return spearman(rs.map((r) => r.exploration), rs.map((r) => r.eOpt))
     })
-    const meanRho = rhos.reduce((a, b) => a + b, 0) / rhos.length
+    const meanRho = mean(rhos)
     ctx.log(`Spearman ρ(exploration, E_opt) per k: ${rhos.map((r) => r.toFixed(3)).join(', ')}`)
 
     const figures: Record<string, Figure> = {
@@ -202,20 +159,20 @@ export default defineExperiment<Config>({
       const H = config.pendulumHorizon
       const train = TRAIN_ANGLES.map((a) => [a, 0])
       const test = TEST_ANGLES.map((a) => [a, 0])
-      const optimizer = { type: 'adam' as const, lr: config.pendulumLr }
       let stage = 0
       const stages = config.pendulumRepeats + 2 * config.pendulumReferenceRepeats
-      const trainOne = (states: number[][], rng: Rng, steps: number, extra: { targets?: number[][]; stateWeights?: number[] } = {}): MlpPolicy => {
-        const policy = mlpPolicy({ hidden: config.pendulumHidden, rng })
-        trainPendulumPolicy({ system: sys, policy, trainStates: states, horizon: H, optimizer, steps, every: steps, ...extra })
+      const trainOne = (states: number[][], rng: Rng, steps: number, extra: { targets?: number[][]; stateWeights?: number[] } = {}): MlpController => {
+        const { controller } = trainPendulumController({
+          system: sys, trainStates: states, horizon: H, hidden: config.pendulumHidden, rng, optimizer: 'adam', lr: config.pendulumLr, steps, every: steps, ...extra,
+        })
         ctx.progress(0.5 + (0.5 * ++stage) / stages, 'pendulum')
-        return policy
+        return controller
       }
-      const J = (p: MlpPolicy, states: number[][]): number => pendulumPolicyCost(sys, p, states, H)
+      const J = (p: MlpController, states: number[][]): number => pendulumCost(sys, p, states, H)
       const learned: Array<{ train: number; test: number; perAngle: number[] }> = []
       const baseline: Array<{ train: number; test: number }> = []
       const fitTest: number[] = []
-      let lastLearned: MlpPolicy | undefined
+      let lastLearned: MlpController | undefined
       for (let r = 0; r < config.pendulumRepeats; r++) {
         // The learned controller: trained on the two angles near π only.
         const p1 = trainOne(train, ctx.rng.fork(`pendulum-${r}`).fork('learned'), config.pendulumSteps)
@@ -240,9 +197,9 @@ export default defineExperiment<Config>({
       // The same trained controller evaluated on the tfjs track (float32).
       let tfjsTestCost: number | null = null
       if (lastLearned) {
-        const { tf } = await initTf()
-        const ctrl = mlpController(tf, { policy: lastLearned })
-        tfjsTestCost = pendulumCost(tf, sys, ctrl, test, H)
+        await initTf()
+        const ctrl = tfTrack.mlpController({ initial: lastLearned })
+        tfjsTestCost = tfTrack.pendulumCost(sys, ctrl, test, H)
         ctrl.dispose()
       }
       ctx.log(`pendulum: learned train ${median(learned.map((l) => l.train)).toFixed(3)} / test ${learnedTest.toFixed(3)}; baseline train ${base.train.toFixed(3)} / test ${base.test.toFixed(3)}; J*_test ${jStar.toFixed(3)}; E_cost ${eCost.toFixed(3)}`)

@@ -139,11 +139,11 @@ export function endToEnd(weights: readonly MatrixLike[]): Matrix {
 }
 
 /**
- * Gradients of a loss ℓ(W_N⋯W₁) with respect to each layer, from ∇ = ∂ℓ/∂W at the product, by the
- * chain rule: ∂ℓ/∂W_j = (W_N⋯W_{j+1})ᵀ ∇ (W_{j−1}⋯W₁)ᵀ.
- * @example const [g1, g2] = layerGradients([W1, W2], gradW) // g1 = W2ᵀ∇, g2 = ∇W1ᵀ
+ * The gradient of a loss ℓ(W_N⋯W₁) with respect to each layer, from ∇ = ∂ℓ/∂W at the product, by
+ * the chain rule: ∂ℓ/∂W_j = (W_N⋯W_{j+1})ᵀ ∇ (W_{j−1}⋯W₁)ᵀ.
+ * @example const [g1, g2] = layerGrad([W1, W2], gradW) // g1 = W2ᵀ∇, g2 = ∇W1ᵀ
  */
-export function layerGradients(weights: readonly MatrixLike[], gradW: MatrixLike): Matrix[] {
+export function layerGrad(weights: readonly MatrixLike[], gradW: MatrixLike): Matrix[] {
   const ws = toWeights('weights', weights)
   const N = ws.length
   const G = toMatrix('gradW', gradW, { rows: (ws[N - 1] as Matrix).rows, columns: (ws[0] as Matrix).columns })

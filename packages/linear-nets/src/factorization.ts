@@ -5,77 +5,79 @@
  */
 import {
   Matrix,
+  TRAINER_OPTION_KEYS,
   assertInteger,
   assertKnownOptions,
-  assertPositive,
-  createOptimizer,
   effectiveRank,
   relativeError,
+  resolveOptimizer,
   resolveRng,
   singularValues,
   toMatrix,
-  train,
+  trainerLoop,
   type History,
   type MatrixLike,
-  type Optimizer,
-  type OptimizerSpec,
+  type Observations,
   type Params,
-  type Rng,
+  type Recorder,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
 } from '@theoryml/core'
-import type { StopReason } from '@theoryml/core'
 import { fromFlat, toFlat } from './dense'
 import { DEFAULT_INIT_SCALE, initDeepLinear, toWeights, type DeepLinearInit } from './deep-linear'
 import { DeepLinearKernel } from './kernel'
-import { checkShape, sortEntries, toEntryList, type Observation } from './observations'
+import { allEntries, checkShape, sortEntries, toEntryList } from './observations'
 
-/** An optimizer by name (with `lr`), a core optimizer spec, or an optimizer instance. */
-export type OptimizerChoice = 'gd' | 'momentum' | 'adam' | 'groupRmsprop' | OptimizerSpec | Optimizer
+/**
+ * What `record`, `onStep` and `stopWhen` see in the deep linear trainers ({@link matrixCompletion},
+ * {@link matrixSensing}, `lpRegression`), once per step before the update. `layers` and `grad` are
+ * the live buffers (copy them to keep them); `weights` and `product` are computed on first read at
+ * each step (and cached for the other columns of the same row), so a run that does not read them
+ * computes nothing extra.
+ */
+export interface DeepLinearState extends TrainerState {
+  /** The layers W₁ … W_N, row-major (W_j is d_j × d_{j−1}), updated in place by the optimizer. */
+  readonly layers: readonly Float64Array[]
+  /** ∂loss/∂W_j at `layers`, row-major like `layers`. */
+  readonly grad: readonly Float64Array[]
+  /** The layers W₁ … W_N as matrices (copies). */
+  readonly weights: Matrix[]
+  /** The end-to-end matrix W_N ⋯ W₁ (a copy; 1 × d for `lpRegression`). */
+  readonly product: Matrix
+}
 
-/** Options shared by the deep factorization trainers. */
-export interface DeepFactorizationOptions {
+/** Options shared by the deep factorization trainers: the common trainer options plus the net. */
+export interface DeepFactorizationOptions extends TrainerOptions<DeepLinearState> {
   /** Shape [rows, columns] of the matrix (inferred from `target` or the measurements when given). */
   shape?: readonly [number, number]
   /** Depth N ≥ 1 (default 3). */
   depth?: number
   /** Hidden width of every layer (default min(rows, columns): does not constrain the rank). */
   width?: number
-  /** Initialization of the layers (default 'gaussian'). */
+  /** Initialization scheme of the layers: 'gaussian' (default), 'balanced', 'identity' or 'orthogonal' (see initDeepLinear). */
   init?: DeepLinearInit
-  /** Initialization scale (default 1e-3; see initDeepLinear). */
+  /** Initialization scale (default 1e-3 for 'gaussian' and 'balanced', 1 otherwise; see initDeepLinear). */
   scale?: number
-  /** Explicit initial layers W₁ … W_N (overrides depth, width, init, scale). */
-  initialWeights?: readonly MatrixLike[]
-  /** 'gd' (default), 'momentum', 'adam', 'groupRmsprop', a spec or an optimizer. */
-  optimizer?: OptimizerChoice
-  /** Learning rate when `optimizer` is a name (default 1e-2). */
-  lr?: number
-  /** Number of updates (default 1000). */
-  steps?: number
-  /** Record a history row every `every` steps (default max(1, steps/100)); first and last always. */
-  every?: number
+  /** Explicit initial layers W₁ … W_N (the shape of the result's `weights`), instead of depth, width, init and scale. */
+  initial?: readonly MatrixLike[]
   /** Number of top singular values recorded per row (default 5). */
   topK?: number
-  /** Extra history columns computed from the product at each recorded row. */
-  record?: Record<string, (product: Matrix, step: number) => number | number[]>
-  /** Stop once the loss falls to this value. */
-  stopAtLoss?: number
-  /** Called at each recorded row (e.g. to draw progress). */
-  onProgress?: (step: number, loss: number) => void
-  /** Seed or stream for the initialization (default seed 0). */
-  rng?: Rng | number
 }
 
 /** Options of {@link matrixCompletion}: a target and/or observed entries. */
 export interface MatrixCompletionOptions extends DeepFactorizationOptions {
-  /** The ground-truth matrix: relError is measured against it; observed values are read from it. */
+  /** The ground-truth matrix: relError is measured against it (and every entry is observed when `observations` is absent). */
   target?: MatrixLike
-  /** Observed entries [row, col, value] (or [row, col] read from `target`); default: every entry of `target`. */
-  observations?: readonly Observation[]
+  /** Observed entries, as core's `sampleObservations` returns them: `{ indices: [row, column][], values }`. */
+  observations?: Observations
 }
 
 /** One linear measurement y = ⟨A, W⟩ = Σ_ij A_ij W_ij. */
 export interface Measurement {
+  /** The measurement matrix, of the shape of W. */
   A: MatrixLike
+  /** The measured value. */
   y: number
 }
 
@@ -94,121 +96,143 @@ export type FactorizationHistory = History & {
   singularValues: number[][]
 }
 
-/** What the trainers return. */
-export interface DeepFactorizationResult {
+/** What the deep factorization trainers return. */
+export interface DeepFactorizationResult extends TrainerResult {
   /** The trained layers W₁ … W_N. */
   weights: Matrix[]
   /** Their product W_N⋯W₁. */
   product: Matrix
+  /** Columns step, loss, relError, effectiveRank, singularValues (top `topK`), then those of `record`. */
   history: FactorizationHistory
-  /** Number of updates applied. */
-  steps: number
-  stoppedBy: StopReason
 }
 
-const COMMON_KEYS = ['shape', 'depth', 'width', 'init', 'scale', 'initialWeights', 'optimizer', 'lr', 'steps', 'every', 'topK', 'record', 'stopAtLoss', 'onProgress', 'rng'] as const
+const NET_KEYS = ['depth', 'width', 'init', 'scale', 'initial'] as const
+const COMMON_KEYS = ['shape', ...NET_KEYS, 'topK', ...TRAINER_OPTION_KEYS] as const
 
 /**
- * Defaults of the trainers, in one place: depth 3, Gaussian init of scale 1e-3, gradient descent with
- * lr 1e-2, 1000 steps, the top 5 singular values recorded.
+ * Defaults of the factorization trainers, in one place: depth 3, Gaussian init of scale 1e-3,
+ * gradient descent with lr 1e-2, 1000 steps, the top 5 singular values recorded.
  * @example FACTORIZATION_DEFAULTS.depth // 3
  */
 export const FACTORIZATION_DEFAULTS = { depth: 3, init: 'gaussian', scale: DEFAULT_INIT_SCALE.gaussian, optimizer: 'gd', lr: 1e-2, steps: 1000, topK: 5 } as const
 
-const OPTIMIZER_NAMES = ['gd', 'momentum', 'adam', 'groupRmsprop'] as const
+const NET_DEFAULTS = { depth: FACTORIZATION_DEFAULTS.depth, init: FACTORIZATION_DEFAULTS.init }
 
-/** @internal Resolve an optimizer choice. */
-export function resolveOptimizer(choice: OptimizerChoice | undefined, lr: number | undefined): Optimizer {
-  const c = choice ?? FACTORIZATION_DEFAULTS.optimizer
-  if (typeof c === 'string') {
-    if (!(OPTIMIZER_NAMES as readonly string[]).includes(c)) throw new Error(`optimizer: expected one of ${OPTIMIZER_NAMES.join(', ')}, a spec or an optimizer, got '${c}'`)
-    const rate = lr ?? FACTORIZATION_DEFAULTS.lr
-    assertPositive('lr', rate)
-    return createOptimizer({ type: c, lr: rate } as OptimizerSpec)
-  }
-  if (lr !== undefined) throw new Error("lr: give the learning rate inside the optimizer spec, or name the optimizer ('gd', …) and pass lr")
-  return createOptimizer(c)
+/** @internal The net's defaults: depth, init, and scale (default DEFAULT_INIT_SCALE[init]) and width (default min(rows, columns)) where they differ. */
+export interface NetDefaults {
+  depth: number
+  init: DeepLinearInit
+  scale?: number
+  width?: number
 }
 
-/** @internal Initial layers for a [rows, columns] product. */
-export function initialLayers(options: DeepFactorizationOptions, shape: readonly [number, number], rng: Rng): Matrix[] {
-  if (options.initialWeights !== undefined) {
-    const ws = toWeights('initialWeights', options.initialWeights).map((w) => w.clone())
+/** @internal Initial layers for a [rows, columns] product: `initial` (validated, copied) or a fresh init. */
+export function initialLayers(options: Pick<DeepFactorizationOptions, (typeof NET_KEYS)[number] | 'rng'>, shape: readonly [number, number], defaults: NetDefaults): Matrix[] {
+  if (options.initial !== undefined) {
+    const clash = NET_KEYS.filter((k) => k !== 'initial' && options[k] !== undefined)
+    if (clash.length) throw new Error(`initial: explicit layers fix the net; drop ${clash.map((k) => `'${k}'`).join(', ')} (or drop 'initial')`)
+    const ws = toWeights('initial', options.initial).map((w) => w.clone())
     const rows = (ws[ws.length - 1] as Matrix).rows
     const cols = (ws[0] as Matrix).columns
-    if (rows !== shape[0] || cols !== shape[1]) throw new Error(`initialWeights: the product is ${rows}x${cols}, expected ${shape[0]}x${shape[1]}`)
+    if (cols !== shape[1]) throw new Error(`initial[0]: expected ${shape[1]} columns, got ${cols}`)
+    if (rows !== shape[0]) throw new Error(`initial[${ws.length - 1}]: expected ${shape[0]} rows, got ${rows}`)
     return ws
   }
-  const depth = options.depth ?? FACTORIZATION_DEFAULTS.depth
+  if (options.init !== undefined && typeof options.init !== 'string') {
+    throw new Error("init: expected a scheme name ('gaussian', 'balanced', 'identity' or 'orthogonal'); give explicit layers as 'initial'")
+  }
+  const depth = options.depth ?? defaults.depth
   assertInteger('depth', depth, { min: 1 })
-  const width = options.width ?? Math.min(shape[0], shape[1])
+  const width = options.width ?? defaults.width ?? Math.min(shape[0], shape[1])
   assertInteger('width', width, { min: 1 })
   const dims = [shape[1], ...Array.from({ length: depth - 1 }, () => width), shape[0]]
-  const init = options.init ?? FACTORIZATION_DEFAULTS.init
-  return initDeepLinear({ dims, init, scale: options.scale ?? DEFAULT_INIT_SCALE[init] ?? FACTORIZATION_DEFAULTS.scale, rng })
+  const init = options.init ?? defaults.init
+  const scale = options.scale ?? defaults.scale ?? DEFAULT_INIT_SCALE[init]
+  return initDeepLinear({ dims, init, ...(scale !== undefined ? { scale } : {}), rng: resolveRng(options.rng) })
 }
 
-/** @internal The training loop shared by completion, sensing and ℓp regression. */
+/** @internal What {@link runDeepLinear} measures beside the loss. */
+export interface DeepLinearColumns {
+  /** relError of the product, or null for no relError column. */
+  relErrorOf: ((P: Matrix) => number) | null
+  /** Record effectiveRank and the top `topK` singular values; null: no spectrum columns. */
+  topK: number | null
+}
+
+/**
+ * @internal The training loop shared by completion, sensing and ℓp regression: core's trainerLoop
+ * around the allocation-free kernel, with the state of {@link DeepLinearState}.
+ */
 export function runDeepLinear(
   options: DeepFactorizationOptions,
   layers: Matrix[],
   lossAndGrad: (kernel: DeepLinearKernel, ws: Float64Array[], grads: Float64Array[]) => number,
-  relErrorOf: ((P: Matrix) => number) | null,
-  withSpectrum = true,
-): DeepFactorizationResult {
-  const steps = options.steps ?? FACTORIZATION_DEFAULTS.steps
-  assertInteger('steps', steps, { min: 0 })
-  const topK = options.topK ?? FACTORIZATION_DEFAULTS.topK
-  assertInteger('topK', topK, { min: 0 })
-  if (options.stopAtLoss !== undefined) assertPositive('stopAtLoss', options.stopAtLoss, true)
-  const extra = options.record ?? {}
-  if (typeof extra !== 'object' || extra === null) throw new Error('record: expected an object of functions (product, step) => number | number[]')
-  for (const [k, f] of Object.entries(extra)) if (typeof f !== 'function') throw new Error(`record.${k}: expected a function (product, step) => number | number[]`)
-  const optimizer = resolveOptimizer(options.optimizer, options.lr)
+  columns: DeepLinearColumns,
+): { weights: Matrix[]; product: Matrix } & TrainerResult {
+  const optimizer = resolveOptimizer(options, { optimizer: FACTORIZATION_DEFAULTS.optimizer, lr: FACTORIZATION_DEFAULTS.lr })
   const dims = [(layers[0] as Matrix).columns, ...layers.map((w) => w.rows)]
-  const N = layers.length
   const kernel = new DeepLinearKernel(dims)
-  const params: Params = {}
   const names = layers.map((_, j) => `W${j + 1}`)
-  layers.forEach((w, j) => { params[names[j] as string] = toFlat(w) })
-  const ws = names.map((k) => params[k] as Float64Array)
-  let gradViews: Float64Array[] = []
-  const rowsOut = dims[N] as number
-  const colsOut = dims[0] as number
-  // The product and its spectrum, computed once per recorded row.
-  let cachedStep = -1
-  let cachedP = new Matrix(1, 1)
-  let cachedS: Float64Array = new Float64Array(0)
-  const atRow = (step: number): void => {
-    if (step === cachedStep) return
-    cachedStep = step
-    cachedP = fromFlat(kernel.product(ws), rowsOut, colsOut)
-    cachedS = withSpectrum ? singularValues(cachedP) : new Float64Array(0)
-  }
-  const record: Record<string, (s: { step: number }) => number | number[]> = {}
-  if (relErrorOf) record.relError = (s) => { atRow(s.step); return relErrorOf(cachedP) }
-  if (withSpectrum) {
-    record.effectiveRank = (s) => { atRow(s.step); return effectiveRank(cachedS) }
-    record.singularValues = (s) => { atRow(s.step); return Array.from(cachedS.subarray(0, topK)) }
-  }
-  for (const [k, f] of Object.entries(extra)) record[k] = (s) => { atRow(s.step); return f(cachedP, s.step) }
-  const stopAt = options.stopAtLoss
-  const result = train({
-    params,
-    optimizer,
-    steps,
-    ...(options.every !== undefined ? { every: options.every } : {}),
-    lossAndGrad: (_p, g) => {
-      if (gradViews.length !== N) gradViews = names.map((k) => g[k] as Float64Array)
-      return lossAndGrad(kernel, ws, gradViews)
-    },
-    record,
-    ...(stopAt !== undefined ? { stopWhen: (s: { loss: number }) => s.loss <= stopAt } : {}),
-    ...(options.onProgress ? { onStep: (s: { step: number; loss: number }) => options.onProgress?.(s.step, s.loss) } : {}),
+  const params: Params = {}
+  const gradParams: Params = {}
+  layers.forEach((w, j) => {
+    params[names[j] as string] = toFlat(w)
+    gradParams[names[j] as string] = new Float64Array(w.rows * w.columns)
   })
-  const weights = ws.map((w, j) => fromFlat(w, dims[j + 1] as number, dims[j] as number))
-  const product = fromFlat(kernel.product(ws), rowsOut, colsOut)
-  return { weights, product, history: result.history as FactorizationHistory, steps: result.steps, stoppedBy: result.stoppedBy }
+  const ws = names.map((k) => params[k] as Float64Array)
+  const grads = names.map((k) => gradParams[k] as Float64Array)
+  const rowsOut = dims[dims.length - 1] as number
+  const colsOut = dims[0] as number
+  const productOf = (): Matrix => fromFlat(kernel.product(ws), rowsOut, colsOut)
+  const weightsOf = (): Matrix[] => ws.map((w, j) => fromFlat(w, dims[j + 1] as number, dims[j] as number))
+  // The product, its spectrum and the weights, computed on first read at each step.
+  let productStep = -1
+  let product = new Matrix(1, 1)
+  let spectrumStep = -1
+  let spectrum: Float64Array = new Float64Array(0)
+  let weightsStep = -1
+  let weights: Matrix[] = []
+  const state: DeepLinearState = {
+    step: 0,
+    loss: NaN,
+    layers: ws,
+    grad: grads,
+    get weights() {
+      if (weightsStep !== state.step) {
+        weights = weightsOf()
+        weightsStep = state.step
+      }
+      return weights
+    },
+    get product() {
+      if (productStep !== state.step) {
+        product = productOf()
+        productStep = state.step
+      }
+      return product
+    },
+  }
+  const spectrumAt = (s: DeepLinearState): Float64Array => {
+    if (spectrumStep !== s.step) {
+      spectrum = singularValues(s.product)
+      spectrumStep = s.step
+    }
+    return spectrum
+  }
+  const own: Record<string, Recorder<DeepLinearState>> = {}
+  const { relErrorOf, topK } = columns
+  if (relErrorOf) own.relError = (s) => relErrorOf(s.product)
+  if (topK !== null) {
+    own.effectiveRank = (s) => effectiveRank(spectrumAt(s))
+    own.singularValues = (s) => spectrumAt(s).subarray(0, topK)
+  }
+  const loop = trainerLoop<DeepLinearState>(options, { steps: FACTORIZATION_DEFAULTS.steps, columns: own })
+  for (; ; state.step++) {
+    state.loss = lossAndGrad(kernel, ws, grads)
+    if (loop.stop(state)) break
+    optimizer.step(params, gradParams)
+  }
+  return { weights: weightsOf(), product: productOf(), ...loop.result() }
 }
 
 /**
@@ -216,10 +240,15 @@ export function runDeepLinear(
  * ℓ(W_N⋯W₁) = ½ Σ_{(i,j)∈Ω} ((W_N⋯W₁)_ij − b_ij)² over the layers, from a small initialization.
  * The gradient touches the product only at observed entries. History columns: step, loss,
  * relError (‖W − target‖_F/‖target‖_F, or the relative residual on Ω without a target),
- * effectiveRank (Roy & Vetterli), singularValues (top k).
+ * effectiveRank (Roy & Vetterli), singularValues (top `topK`), then the `record` columns, each a
+ * function of the {@link DeepLinearState}. Defaults: {@link FACTORIZATION_DEFAULTS}.
  * @example
+ * import { sampleObservations } from '@theoryml/core'
  * const target = lowRankMatrix({ shape: [30, 30], rank: 2, rng: 0 })
- * const { product, history } = matrixCompletion({ target, observations: sampleObservations(target, { count: 250 }), depth: 3, optimizer: 'groupRmsprop', lr: 1e-2, steps: 3000 })
+ * const { product, history } = matrixCompletion({
+ *   target, observations: sampleObservations(target, { count: 250, rng: 1 }), depth: 3, optimizer: 'groupRmsprop', lr: 1e-2, steps: 3000,
+ *   record: { corner: (s) => s.product.get(0, 0) }, onStep: (s) => console.log(s.step, s.loss),
+ * })
  */
 export function matrixCompletion(options: MatrixCompletionOptions): DeepFactorizationResult {
   assertKnownOptions('matrixCompletion', options, [...COMMON_KEYS, 'target', 'observations'])
@@ -237,17 +266,11 @@ export function matrixCompletion(options: MatrixCompletionOptions): DeepFactoriz
     if (options.shape === undefined) throw new Error('shape: required when no target is given ([rows, columns])')
     shape = checkShape('shape', options.shape)
   }
-  let obs
-  if (options.observations !== undefined) {
-    obs = toEntryList('observations', options.observations, shape, target)
-  } else {
-    const all: Array<[number, number]> = []
-    for (let i = 0; i < shape[0]; i++) for (let j = 0; j < shape[1]; j++) all.push([i, j])
-    obs = toEntryList('observations', all, shape, target)
-  }
-  obs = sortEntries(obs)
-  const rng = resolveRng(options.rng)
-  const layers = initialLayers(options, shape, rng)
+  const topK = options.topK ?? FACTORIZATION_DEFAULTS.topK
+  assertInteger('topK', topK, { min: 0 })
+  // Ordered by (row, column): the kernel pairs the entries of a row, and the result does not depend on the order given.
+  const obs = sortEntries(options.observations !== undefined ? toEntryList('observations', options.observations, shape) : allEntries(target as Matrix))
+  const layers = initialLayers(options, shape, NET_DEFAULTS)
   let bNorm = 0
   for (const v of obs.values) bNorm += v * v
   bNorm = Math.sqrt(bNorm)
@@ -261,13 +284,15 @@ export function matrixCompletion(options: MatrixCompletionOptions): DeepFactoriz
         }
         return bNorm === 0 ? Math.sqrt(s) : Math.sqrt(s) / bNorm
       }
-  return runDeepLinear(options, layers, (kernel, ws, grads) => kernel.sparseLossAndGrad(ws, grads, obs), relErrorOf)
+  const run = runDeepLinear(options, layers, (kernel, ws, grads) => kernel.sparseLossAndGrad(ws, grads, obs), { relErrorOf, topK })
+  return { ...run, history: run.history as FactorizationHistory }
 }
 
 /**
  * Matrix sensing by deep matrix factorization: minimize ℓ(W) = ½ Σ_i (⟨A_i, W⟩ − y_i)² over the
- * layers of W = W_N⋯W₁; ∇ℓ(W) = Σ_i (⟨A_i, W⟩ − y_i) A_i. History as in {@link matrixCompletion}.
- * @example const { product } = matrixSensing({ measurements: [{ A: [[1, 0], [0, 0]], y: 1 }], depth: 2, steps: 100, lr: 0.1 })
+ * layers of W = W_N⋯W₁; ∇ℓ(W) = Σ_i (⟨A_i, W⟩ − y_i) A_i. Options, history and result as in
+ * {@link matrixCompletion}.
+ * @example const { product, stoppedBy } = matrixSensing({ measurements: [{ A: [[1, 0], [0, 0]], y: 1 }], depth: 2, optimizer: 'gd', lr: 0.1, steps: 100, stopAtLoss: 1e-8 })
  */
 export function matrixSensing(options: MatrixSensingOptions): DeepFactorizationResult {
   assertKnownOptions('matrixSensing', options, [...COMMON_KEYS, 'target', 'measurements'])
@@ -291,8 +316,9 @@ export function matrixSensing(options: MatrixSensingOptions): DeepFactorizationR
     toFlat(A, As.subarray(i * size, (i + 1) * size))
     ys[i] = m.y
   })
-  const rng = resolveRng(options.rng)
-  const layers = initialLayers(options, shape, rng)
+  const topK = options.topK ?? FACTORIZATION_DEFAULTS.topK
+  assertInteger('topK', topK, { min: 0 })
+  const layers = initialLayers(options, shape, NET_DEFAULTS)
   const lossOfProduct = (P: Float64Array, G: Float64Array): number => {
     G.fill(0)
     let loss = 0
@@ -321,5 +347,6 @@ export function matrixSensing(options: MatrixSensingOptions): DeepFactorizationR
         }
         return yNorm === 0 ? Math.sqrt(s) : Math.sqrt(s) / yNorm
       }
-  return runDeepLinear(options, layers, (kernel, ws, grads) => kernel.denseLossAndGrad(ws, grads, lossOfProduct), relErrorOf)
+  const run = runDeepLinear(options, layers, (kernel, ws, grads) => kernel.denseLossAndGrad(ws, grads, lossOfProduct), { relErrorOf, topK })
+  return { ...run, history: run.history as FactorizationHistory }
 }

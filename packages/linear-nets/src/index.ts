@@ -1,7 +1,8 @@
 /**
  * @theoryml/linear-nets: deep linear networks on the float64 track — initialization, end-to-end
  * matrix and dynamics, balancedness, deep matrix factorization for completion and sensing, ℓp
- * regression for implicit acceleration, and the minimum nuclear norm baseline.
+ * regression for implicit acceleration, and the minimum nuclear norm baseline. Observed entries are
+ * core's `Observations` (from `sampleObservations` in @theoryml/core).
  * @packageDocumentation
  */
 export {
@@ -9,7 +10,7 @@ export {
   balancednessGap,
   endToEnd,
   initDeepLinear,
-  layerGradients,
+  layerGrad,
   type DeepLinearInit,
   type InitDeepLinearOptions,
 } from './deep-linear'
@@ -20,18 +21,19 @@ export {
   matrixSensing,
   type DeepFactorizationOptions,
   type DeepFactorizationResult,
+  type DeepLinearState,
   type FactorizationHistory,
   type MatrixCompletionOptions,
   type MatrixSensingOptions,
   type Measurement,
-  type OptimizerChoice,
 } from './factorization'
-export { LP_REGRESSION_DEFAULTS, lpLoss, lpRegression, type LpRegressionOptions, type LpRegressionResult } from './lp-regression'
-export { minNuclearNormCompletion, type MinNuclearNormOptions, type MinNuclearNormResult } from './nuclear-norm'
 export {
-  lowRankMatrix,
-  sampleObservations,
-  type LowRankMatrixOptions,
-  type Observation,
-  type SampleObservationsOptions,
-} from './observations'
+  LP_REGRESSION_DEFAULTS,
+  lpLoss,
+  lpLossAndGrad,
+  lpRegression,
+  type LpRegressionOptions,
+  type LpRegressionResult,
+} from './lp-regression'
+export { minNuclearNormCompletion, type MinNuclearNormOptions, type MinNuclearNormResult } from './nuclear-norm'
+export { lowRankMatrix, type LowRankMatrixOptions } from './observations'

@@ -2,14 +2,14 @@
  * The minimum nuclear norm completion, the baseline that deep matrix factorization is compared with
  * (Gunasekar et al. 2017's conjecture; Arora, Cohen, Hu, Luo 2019; Razin & Cohen 2020).
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, svd, toMatrix, type MatrixLike } from '@theoryml/core'
-import { checkShape, toEntryList, type Observation } from './observations'
+import { Matrix, assertInteger, assertKnownOptions, assertPositive, svd, toMatrix, type MatrixLike, type Observations } from '@theoryml/core'
+import { checkShape, sortEntries, toEntryList } from './observations'
 
 /** Options of {@link minNuclearNormCompletion}. */
 export interface MinNuclearNormOptions {
   /** Shape [rows, columns] (inferred from `target` when given). */
   shape?: readonly [number, number]
-  /** Source of the values of [row, col] observations. */
+  /** A matrix of the completion's shape (e.g. the ground truth), when `shape` is not given. */
   target?: MatrixLike
   /** ADMM penalty ρ; the singular value threshold is 1/ρ (default: 1/ρ = RMS of the observed values). */
   rho?: number
@@ -34,17 +34,20 @@ export interface MinNuclearNormResult {
 /**
  * Minimum nuclear norm completion min ‖X‖_* s.t. X_ij = b_ij for (i, j) ∈ Ω, by ADMM (Douglas–
  * Rachford) on X = Z with Z in the affine set: X ← SVT_{1/ρ}(Z − U), Z ← X + U with Z_Ω = b,
- * U ← U + X − Z, where SVT_τ shrinks every singular value by τ.
- * @example minNuclearNormCompletion([[0, 1, 1], [1, 0, 1], [1, 1, 0]], { shape: [2, 2] }).completion.get(0, 0) // ≈ 0
+ * U ← U + X − Z, where SVT_τ shrinks every singular value by τ. `observations` as core's
+ * `sampleObservations` returns them; the result does not depend on their order.
+ * @example
+ * const observations = { indices: [[0, 1], [1, 0], [1, 1]], values: Float64Array.of(1, 1, 0) }
+ * minNuclearNormCompletion(observations, { shape: [2, 2] }).completion.get(0, 0) // ≈ 0
  */
-export function minNuclearNormCompletion(observations: readonly Observation[], options: MinNuclearNormOptions = {}): MinNuclearNormResult {
+export function minNuclearNormCompletion(observations: Observations, options: MinNuclearNormOptions = {}): MinNuclearNormResult {
   assertKnownOptions('minNuclearNormCompletion', options, ['shape', 'target', 'rho', 'tol', 'maxIterations'])
   const target = options.target === undefined ? undefined : toMatrix('target', options.target)
   let shape: [number, number]
   if (options.shape !== undefined) shape = checkShape('shape', options.shape)
   else if (target) shape = [target.rows, target.columns]
   else throw new Error('shape: required when no target is given ([rows, columns])')
-  const obs = toEntryList('observations', observations, shape, target)
+  const obs = sortEntries(toEntryList('observations', observations, shape))
   const M = obs.values.length
   let b2 = 0
   for (const v of obs.values) b2 += v * v

@@ -1,11 +1,9 @@
 /**
- * Low-rank ground truths and observed entries for matrix completion (Arora, Cohen, Hu, Luo 2019).
+ * Low-rank ground truths for matrix completion (Arora, Cohen, Hu, Luo 2019), and the validation of
+ * observed entries given as core's `Observations` (drawn by core's `sampleObservations`).
  */
-import { Matrix, assertFinite, assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
+import { Matrix, assertInteger, assertKnownOptions, assertPositive, resolveRng, type Observations, type Rng } from '@theoryml/core'
 import type { EntryList } from './kernel'
-
-/** An observed entry: [row, column, value], or [row, column] to read the value from a target. */
-export type Observation = readonly [number, number, number] | readonly [number, number]
 
 /** Options of {@link lowRankMatrix}. */
 export interface LowRankMatrixOptions {
@@ -38,32 +36,6 @@ export function lowRankMatrix(options: LowRankMatrixOptions): Matrix {
   return W.mul(norm / W.norm('frobenius'))
 }
 
-/** Options of {@link sampleObservations}. */
-export interface SampleObservationsOptions {
-  /** Number of distinct entries to observe (≤ rows·columns). */
-  count: number
-  /** Seed or stream. */
-  rng?: Rng | number
-}
-
-/**
- * Observe `count` distinct entries of `target`, chosen uniformly at random, as [row, col, value].
- * @example const obs = sampleObservations(W, { count: 250, rng: 1 })
- */
-export function sampleObservations(target: MatrixLike, options: SampleObservationsOptions): Array<[number, number, number]> {
-  assertKnownOptions('sampleObservations', options, ['count', 'rng'])
-  const T = toMatrix('target', target)
-  const total = T.rows * T.columns
-  assertInteger('count', options.count, { min: 1, max: total })
-  const rng = resolveRng(options.rng)
-  const picks = rng.permutation(total).slice(0, options.count).sort((a, b) => a - b)
-  return picks.map((p) => {
-    const i = Math.floor(p / T.columns)
-    const j = p % T.columns
-    return [i, j, T.get(i, j)]
-  })
-}
-
 /** @internal Validate a [rows, columns] shape. */
 export function checkShape(name: string, shape: unknown): [number, number] {
   if (!Array.isArray(shape) || shape.length !== 2) throw new Error(`${name}: expected [rows, columns], got ${Array.isArray(shape) ? `an array of length ${shape.length}` : typeof shape}`)
@@ -73,34 +45,51 @@ export function checkShape(name: string, shape: unknown): [number, number] {
 }
 
 /**
- * @internal Validate observations against a shape (and read missing values from `target`).
+ * @internal Validate core's `Observations` ({ indices: [row, column][], values }) against a shape.
  * Errors name the observation and what is wrong with it.
  */
-export function toEntryList(name: string, observations: unknown, shape: readonly [number, number], target?: Matrix): EntryList {
-  if (!Array.isArray(observations)) throw new Error(`${name}: expected an array of [row, col, value] entries, got ${typeof observations}`)
-  if (observations.length === 0) throw new Error(`${name}: expected at least one observed entry`)
-  const M = observations.length
+export function toEntryList(name: string, observations: unknown, shape: readonly [number, number]): EntryList {
+  const o = observations as Partial<Observations> | null
+  if (!o || typeof o !== 'object' || !Array.isArray(o.indices) || !o.values || typeof o.values.length !== 'number') {
+    const got = Array.isArray(observations) ? 'an array (give { indices, values }, e.g. from core\'s sampleObservations)' : o === null ? 'null' : typeof observations
+    throw new Error(`${name}: expected { indices: [row, column][], values } (core's Observations), got ${got}`)
+  }
+  const { indices, values } = o as Observations
+  const M = indices.length
+  if (M === 0) throw new Error(`${name}.indices: expected at least one observed entry`)
+  if (values.length !== M) throw new Error(`${name}.values: expected ${M} values (one per index), got ${values.length}`)
+  const rows = new Int32Array(M)
+  const cols = new Int32Array(M)
+  const vals = new Float64Array(M)
+  const [m, n] = shape
+  for (let k = 0; k < M; k++) {
+    const ij = indices[k]
+    if (!Array.isArray(ij) || ij.length !== 2) throw new Error(`${name}.indices[${k}]: expected [row, column], got ${JSON.stringify(ij)}`)
+    const [i, j] = ij as number[]
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= m) throw new Error(`${name}.indices[${k}]: row index ${String(i)} out of range [0, ${m})`)
+    if (!Number.isInteger(j) || (j as number) < 0 || (j as number) >= n) throw new Error(`${name}.indices[${k}]: column index ${String(j)} out of range [0, ${n})`)
+    const v = values[k]
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name}.values[${k}]: expected a finite number, got ${String(v)}`)
+    rows[k] = i as number
+    cols[k] = j as number
+    vals[k] = v
+  }
+  return { rows, cols, values: vals }
+}
+
+/** @internal Every entry of a matrix, row by row. */
+export function allEntries(target: Matrix): EntryList {
+  const M = target.rows * target.columns
   const rows = new Int32Array(M)
   const cols = new Int32Array(M)
   const values = new Float64Array(M)
-  const [m, n] = shape
-  observations.forEach((o: unknown, k) => {
-    if (!Array.isArray(o) || (o.length !== 2 && o.length !== 3)) throw new Error(`${name}[${k}]: expected [row, col, value] or [row, col], got ${JSON.stringify(o)}`)
-    const [i, j] = o as number[]
-    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= m) throw new Error(`${name}[${k}]: row index ${String(i)} out of range [0, ${m})`)
-    if (!Number.isInteger(j) || (j as number) < 0 || (j as number) >= n) throw new Error(`${name}[${k}]: column index ${String(j)} out of range [0, ${n})`)
-    let v: number
-    if (o.length === 3) {
-      v = o[2] as number
-      assertFinite(`${name}[${k}][2]`, v)
-    } else {
-      if (!target) throw new Error(`${name}[${k}]: a [row, col] entry needs a target to read its value from; give [row, col, value]`)
-      v = target.get(i as number, j as number)
+  for (let i = 0, k = 0; i < target.rows; i++) {
+    for (let j = 0; j < target.columns; j++, k++) {
+      rows[k] = i
+      cols[k] = j
+      values[k] = target.get(i, j)
     }
-    rows[k] = i as number
-    cols[k] = j as number
-    values[k] = v
-  })
+  }
   return { rows, cols, values }
 }
 

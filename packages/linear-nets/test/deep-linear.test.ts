@@ -1,6 +1,6 @@
 import { Matrix, createRng } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
-import { balancednessGap, endToEnd, initDeepLinear, layerGradients } from '../src'
+import { balancednessGap, endToEnd, initDeepLinear, layerGrad } from '../src'
 
 const rel = (a: Matrix, b: Matrix): number => a.clone().sub(b).norm('frobenius') / Math.max(b.norm('frobenius'), 1e-300)
 
@@ -65,7 +65,7 @@ describe('initDeepLinear', () => {
   })
 })
 
-describe('endToEnd and layerGradients', () => {
+describe('endToEnd and layerGrad', () => {
   const ws = [randomMatrix(4, 3, 1), randomMatrix(5, 4, 2), randomMatrix(2, 5, 3)]
 
   test('endToEnd is W_N⋯W₁', () => {
@@ -74,7 +74,7 @@ describe('endToEnd and layerGradients', () => {
     expect(endToEnd([[[2]], [[3]]]).get(0, 0)).toBe(6)
   })
 
-  test('layerGradients match central finite differences of ℓ(W) = ½‖W − T‖² + Σ c_ij W_ij³', () => {
+  test('layerGrad match central finite differences of ℓ(W) = ½‖W − T‖² + Σ c_ij W_ij³', () => {
     const T = randomMatrix(2, 3, 4)
     const C = randomMatrix(2, 3, 5)
     const loss = (layers: Matrix[]): number => {
@@ -86,7 +86,7 @@ describe('endToEnd and layerGradients', () => {
     const P = endToEnd(ws)
     const G = new Matrix(2, 3)
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) G.set(i, j, P.get(i, j) - T.get(i, j) + 3 * C.get(i, j) * P.get(i, j) ** 2)
-    const grads = layerGradients(ws, G)
+    const grads = layerGrad(ws, G)
     const h = 1e-6
     for (let l = 0; l < ws.length; l++) {
       const W = ws[l] as Matrix
@@ -106,7 +106,7 @@ describe('endToEnd and layerGradients', () => {
 
   test('depth 1: the layer gradient is ∇ itself', () => {
     const G = randomMatrix(3, 2, 6)
-    expect(rel(layerGradients([randomMatrix(3, 2, 7)], G)[0] as Matrix, G)).toBe(0)
+    expect(rel(layerGrad([randomMatrix(3, 2, 7)], G)[0] as Matrix, G)).toBe(0)
   })
 
   test('balancednessGap = max_j ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F', () => {
@@ -119,8 +119,8 @@ describe('endToEnd and layerGradients', () => {
     expect(() => endToEnd([])).toThrow(/weights: expected depth ≥ 1/)
     expect(() => endToEnd([randomMatrix(4, 3, 1), randomMatrix(2, 5, 2)])).toThrow(/weights\[1\]: expected 4 columns/)
     expect(() => endToEnd([[[1, NaN]]])).toThrow(/weights\[0\]: expected finite entries/)
-    expect(() => layerGradients(ws, randomMatrix(3, 3, 1))).toThrow(/gradW: expected 2 rows/)
-    expect(() => layerGradients(ws, [[1, 2, Infinity], [0, 0, 0]])).toThrow(/gradW: expected finite/)
+    expect(() => layerGrad(ws, randomMatrix(3, 3, 1))).toThrow(/gradW: expected 2 rows/)
+    expect(() => layerGrad(ws, [[1, 2, Infinity], [0, 0, 0]])).toThrow(/gradW: expected finite/)
     expect(() => balancednessGap('W' as never)).toThrow(/weights: expected an array/)
   })
 })

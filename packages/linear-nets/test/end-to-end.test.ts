@@ -1,6 +1,6 @@
 import { Matrix, createRng, singularValues } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
-import { balancednessGap, endToEnd, endToEndStep, initDeepLinear, layerGradients, singularValueDynamics } from '../src'
+import { balancednessGap, endToEnd, endToEndStep, initDeepLinear, layerGrad, singularValueDynamics } from '../src'
 
 const rel = (a: Matrix, b: Matrix): number => a.clone().sub(b).norm('frobenius') / Math.max(b.norm('frobenius'), 1e-300)
 
@@ -14,7 +14,7 @@ function randomMatrix(rows: number, cols: number, seed: number): Matrix {
 /** One gradient descent step on the layers for ℓ(W) = ½‖W − T‖². */
 function gdStep(ws: Matrix[], T: Matrix, lr: number): Matrix[] {
   const G = endToEnd(ws).sub(T)
-  const grads = layerGradients(ws, G)
+  const grads = layerGrad(ws, G)
   return ws.map((w, j) => w.clone().sub((grads[j] as Matrix).clone().mul(lr)))
 }
 

@@ -2,7 +2,7 @@ import { Matrix, createRng, relativeError } from '@theoryml/core'
 import { solve } from 'ml-matrix'
 import { describe, expect, test } from 'vitest'
 import fx from '../../../tests/fixtures/linear-nets.json'
-import { endToEnd, lpLoss, lpRegression } from '../src'
+import { endToEnd, lpLoss, lpLossAndGrad, lpRegression } from '../src'
 
 function data(n: number, d: number, seed: number): { X: Matrix; y: Float64Array } {
   const rng = createRng(seed)
@@ -18,14 +18,17 @@ function data(n: number, d: number, seed: number): { X: Matrix; y: Float64Array 
   return { X, y }
 }
 
-describe('lpLoss', () => {
-  test('the doc example and the gradient against central differences for p = 1.5, 2, 3, 4', () => {
+describe('lpLoss and lpLossAndGrad', () => {
+  test('the doc examples and the gradient against central differences for p = 1.5, 2, 3, 4', () => {
     expect(lpLoss([[1, 0], [0, 1]], [1, 1], [0, 0], 4)).toBeCloseTo(0.25, 15)
+    const doc = lpLossAndGrad([[1, 0], [0, 1]], [1, 1], [0, 0], 4)
+    expect(doc.loss).toBeCloseTo(0.25, 15)
+    expect(Array.from(doc.grad)).toEqual([-0.5, -0.5])
     const { X, y } = data(30, 4, 1)
     const w = Float64Array.from([0.3, -0.2, 0.5, 0.1])
     for (const p of [1.5, 2, 3, 4]) {
-      const g = new Float64Array(4)
-      lpLoss(X, y, w, p, g)
+      const { loss, grad: g } = lpLossAndGrad(X, y, w, p)
+      expect(loss).toBe(lpLoss(X, y, w, p))
       const fd = new Float64Array(4)
       for (let j = 0; j < 4; j++) {
         const a = Float64Array.from(w)
@@ -42,7 +45,7 @@ describe('lpLoss', () => {
 describe('lpRegression', () => {
   test('depth-2 ℓ4 regression matches PyTorch autograd for 30 GD steps', () => {
     const c = fx.lp4
-    const res = lpRegression({ X: c.X, y: c.y, p: c.p, initialWeights: c.init, optimizer: 'gd', lr: c.lr, steps: c.steps, every: 1 })
+    const res = lpRegression({ X: c.X, y: c.y, p: c.p, initial: c.init, optimizer: 'gd', lr: c.lr, steps: c.steps, every: 1 })
     expect(relativeError(res.history.loss, c.losses)).toBeLessThan(1e-12)
     res.weights.forEach((w, j) => expect(relativeError(w, c.final[j] as number[][])).toBeLessThan(1e-12))
   })
@@ -60,12 +63,32 @@ describe('lpRegression', () => {
     expect(starts[2]).toBeCloseTo(starts[0] as number, 12)
   })
 
+  test('the common trainer options: record and onStep see the state (product = w as 1 × d), stopAtLoss', () => {
+    const { X, y } = data(40, 3, 5)
+    let rows = 0
+    const r = lpRegression({
+      X, y, p: 4, optimizer: 'gd', lr: 0.05, steps: 200, every: 50, stopAtLoss: 1e9,
+      record: { wNorm: (s) => s.product.norm('frobenius'), depth: (s) => s.layers.length },
+      onStep: () => rows++,
+    })
+    expect(r.stoppedBy).toBe('stopAtLoss')
+    expect(r.steps).toBe(0)
+    expect(rows).toBe(1)
+    const full = lpRegression({ X, y, p: 4, optimizer: 'gd', lr: 0.05, steps: 200, every: 50, record: { w: (s) => s.product.getRow(0) } })
+    expect(full.history.step).toEqual([0, 50, 100, 150, 200])
+    expect(full.history.w?.at(-1)).toEqual(Array.from(full.w))
+    expect(full.stoppedBy).toBe('steps')
+  })
+
   test('bad input', () => {
     const { X, y } = data(10, 3, 4)
     expect(() => lpRegression({ X, y: y.subarray(0, 9), p: 4 })).toThrow(/y: expected length 10/)
     expect(() => lpRegression({ X, y, p: 0.5 })).toThrow(/p: expected p ≥ 1/)
     expect(() => lpRegression({ X, y, depth: 0 })).toThrow(/depth/)
     expect(() => lpRegression({ X: [[1, NaN]], y: [1] })).toThrow(/X: expected finite/)
-    expect(() => lpRegression({ X, y, initialWeights: [[[1, 2]]] })).toThrow(/initialWeights\[0\]: expected 3 columns/)
+    expect(() => lpRegression({ X, y, initial: [[[1, 2]]] })).toThrow(/initial\[0\]: expected 3 columns/)
+    expect(() => lpRegression({ X, y, initial: [[[1, 2, 3], [4, 5, 6]]] })).toThrow(/initial\[0\]: expected 1 rows/)
+    expect(() => lpRegression({ X, y, topK: 3 } as never)).toThrow(/unknown option 'topK'/)
+    expect(() => lpLossAndGrad(X, y, [1, 2], 2)).toThrow(/w: expected length 3/)
   })
 })

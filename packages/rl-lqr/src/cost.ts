@@ -188,10 +188,10 @@ export function finiteHorizonCost(system: LqrSystem, K: MatrixLike, initialState
  * The finite-horizon cost and its exact gradient ∂J/∂K by back-propagation through time
  * (closed form): with M = A + K B, S = Q + K R Kᵀ and adjoints Λ_H = (2/N) X_H S,
  * Λ_h = (2/N) X_h S + Λ_{h+1} Mᵀ: ∂J/∂K = (Σ_{h=0}^{H−1} X_hᵀ Λ_{h+1}) Bᵀ + (2/N) (Σ_{h=0}^{H} X_hᵀ X_h) K R.
- * The gradient is returned in the system's convention.
- * @example const { cost, gradient } = finiteHorizonCostAndGradient(sys, K, [[1, 0, 0]])
+ * The gradient is returned in the system's convention (n×m in the row convention, m×n in the column one).
+ * @example const { cost, grad } = finiteHorizonCostAndGrad(shiftSystem(3), [[0, 0, 0], [0, 0, 0], [0, 0, 0]], [[1, 0, 0]]) // cost 6 (= H + 1)
  */
-export function finiteHorizonCostAndGradient(system: LqrSystem, K: MatrixLike, initialStates: MatrixLike | readonly number[]): { cost: number; gradient: Matrix } {
+export function finiteHorizonCostAndGrad(system: LqrSystem, K: MatrixLike, initialStates: MatrixLike | readonly number[]): { cost: number; grad: Matrix } {
   assertSystem(system)
   const Krow = controllerToRow(system, K)
   const X0 = toStates(system, initialStates)
@@ -199,7 +199,7 @@ export function finiteHorizonCostAndGradient(system: LqrSystem, K: MatrixLike, i
   const cost = new FiniteHorizonKernel(system, X0).evaluate(flat(Krow), g)
   const G = new Matrix(system.stateDim, system.controlDim)
   for (let i = 0; i < system.stateDim; i++) for (let k = 0; k < system.controlDim; k++) G.set(i, k, g[i * system.controlDim + k] as number)
-  return { cost, gradient: controllerFromRow(system, G) }
+  return { cost, grad: controllerFromRow(system, G) }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { pseudoInverse } from 'ml-matrix'
-import { Matrix, assertKnownOptions, svd, type MatrixLike } from '@theoryml/core'
+import { Matrix, assertFinite, assertKnownOptions, svd, type MatrixLike } from '@theoryml/core'
 import { finiteHorizonCost, minimalCost } from './cost'
 import { assertSystem, controllerFromRow, controllerToRow, toStates, type LqrSystem } from './system'
 
@@ -147,4 +147,20 @@ export function explorationMeasure(system: LqrSystem, trainStates: MatrixLike, o
     keep.forEach((k, r) => { for (let j = 0; j < n; j++) basis.set(r, j, V.get(j, k)) })
   }
   return { value: total > 0 ? unseen / total : 0, dimension, basis }
+}
+
+/**
+ * The paper's normalized cost measure of extrapolation (used for non-linear systems):
+ * E_cost = (J_test(θ) − J*_test) / (J_test(θ_noext) − J*_test), where θ_noext fits the training states
+ * without extrapolating and J*_test is the best test cost reached (e.g. by training on the test states).
+ * @example costExtrapolationError({ testCost: 2, noExtrapolationTestCost: 5, minimalTestCost: 1 }) // 0.25
+ */
+export function costExtrapolationError(costs: { testCost: number; noExtrapolationTestCost: number; minimalTestCost: number }): number {
+  assertKnownOptions('costExtrapolationError', costs, ['testCost', 'noExtrapolationTestCost', 'minimalTestCost'])
+  assertFinite('testCost', costs.testCost)
+  assertFinite('noExtrapolationTestCost', costs.noExtrapolationTestCost)
+  assertFinite('minimalTestCost', costs.minimalTestCost)
+  const gap = costs.noExtrapolationTestCost - costs.minimalTestCost
+  if (!(gap > 0)) throw new Error(`noExtrapolationTestCost: expected it above minimalTestCost (${costs.noExtrapolationTestCost} ≤ ${costs.minimalTestCost})`)
+  return (costs.testCost - costs.minimalTestCost) / gap
 }

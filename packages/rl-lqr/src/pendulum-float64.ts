@@ -1,45 +1,62 @@
-import { assertFinite, assertInteger, assertKnownOptions, resolveRng, toMatrix, train, type History, type MatrixLike, type Optimizer, type OptimizerSpec, type Params, type Rng } from '@theoryml/core'
-import type { Pendulum } from './pendulum'
+import {
+  TRAINER_OPTION_KEYS,
+  assertInteger,
+  assertKnownOptions,
+  resolveOptimizer,
+  resolveRng,
+  toMatrix,
+  trainerLoop,
+  type MatrixLike,
+  type Params,
+  type Rng,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
+} from '@theoryml/core'
+import {
+  TRAIN_PENDULUM_CONTROLLER_DEFAULTS,
+  TRAIN_PENDULUM_CONTROLLER_KEYS,
+  assertPendulum,
+  rolloutTargets,
+  type Pendulum,
+  type RolloutCostOptions,
+} from './pendulum'
 
 /**
- * A ReLU MLP state controller on the float64 track: u = W_L relu(… relu(s W_1 + b_1) …) + b_L, with
- * parameters `W0, b0, W1, b1, …` (row-major W_l of size in×out) as core `Params`, so core's train
- * loop and optimizers update them in place.
+ * A ReLU MLP state-feedback controller on the float64 track: u = W_L relu(… relu(s W_1 + b_1) …) + b_L,
+ * with parameters `W0, b0, W1, b1, …` (row-major W_l of size in×out) as core `Params`, so core's
+ * optimizers update them in place. The tfjs track's `mlpController` (`@theoryml/rl-lqr/tf`) is the
+ * same controller with tf variables.
  */
-export interface MlpPolicy {
+export interface MlpController {
   /** Layer sizes [inputs, …hidden, outputs]. */
   readonly sizes: readonly number[]
   /** W0, b0, W1, b1, … */
   readonly params: Params
 }
 
-/** Options of {@link mlpPolicy}. */
-export interface MlpPolicyOptions {
+/** Options of {@link mlpController}. */
+export interface MlpControllerOptions {
   /** Hidden widths (default [50, 50, 50], the paper's depth 4 and width 50). */
-  hidden?: number[]
-  /** Seed or stream: the same draws as `mlpController` with that seed, so both tracks start equal. */
+  hidden?: readonly number[]
+  /** Seed or stream: the same draws as the tfjs track's `mlpController` with that seed, so both tracks start equal. */
   rng?: Rng | number
+  /** Input size (default 2: θ, ω). */
   inputs?: number
+  /** Output size (default 1: the torque). */
   outputs?: number
 }
 
 /**
- * A float64 MLP policy initialized like PyTorch's nn.Linear: W_l, b_l ~ U(−1/√fan_in, 1/√fan_in),
- * drawn layer by layer (weights, then biases) from core's seeded RNG — the same numbers
- * `mlpController(tf, { rng })` draws for the tfjs track.
- * @example const policy = mlpPolicy({ hidden: [50, 50, 50], rng: 0 })
+ * A float64 MLP controller initialized like PyTorch's nn.Linear: W_l, b_l ~ U(−1/√fan_in, 1/√fan_in),
+ * drawn layer by layer (weights, then biases) in float32 from core's seeded RNG — the same numbers
+ * the tfjs track's `mlpController({ rng })` draws. u = W_L relu(… relu(s W_1 + b_1) …) + b_L.
+ * @example const controller = mlpController({ hidden: [50, 50, 50], rng: 0 }) // controller.params.W0: 2×50
  */
-export function mlpPolicy(options: MlpPolicyOptions = {}): MlpPolicy {
-  assertKnownOptions('mlpPolicy', options, ['hidden', 'rng', 'inputs', 'outputs'])
-  const hidden = options.hidden ?? [50, 50, 50]
-  if (!Array.isArray(hidden)) throw new Error('hidden: expected an array of layer widths')
-  hidden.forEach((h, i) => assertInteger(`hidden[${i}]`, h, { min: 1 }))
-  const inputs = options.inputs ?? 2
-  const outputs = options.outputs ?? 1
-  assertInteger('inputs', inputs, { min: 1 })
-  assertInteger('outputs', outputs, { min: 1 })
+export function mlpController(options: MlpControllerOptions = {}): MlpController {
+  assertKnownOptions('mlpController', options, ['hidden', 'rng', 'inputs', 'outputs'])
+  const sizes = mlpSizes(options)
   const rng = resolveRng(options.rng)
-  const sizes = [inputs, ...hidden, outputs]
   const params: Params = {}
   for (let l = 0; l + 1 < sizes.length; l++) {
     const fanIn = sizes[l] as number
@@ -52,17 +69,37 @@ export function mlpPolicy(options: MlpPolicyOptions = {}): MlpPolicy {
   return { sizes, params }
 }
 
-/** Options of the rollout cost: per-state goals and weights (the paper's non-extrapolating baseline). */
-export interface RolloutCostOptions {
-  /** Per-state goal states (N × 2, default (π, 0) for all). */
-  targets?: MatrixLike
-  /** Per-state weights (default 1). */
-  stateWeights?: readonly number[]
+/** The validated layer sizes [inputs, …hidden, outputs] of an MLP controller's options (both tracks). */
+export function mlpSizes(options: Pick<MlpControllerOptions, 'hidden' | 'inputs' | 'outputs'>): number[] {
+  const hidden = options.hidden ?? TRAIN_PENDULUM_CONTROLLER_DEFAULTS.hidden
+  if (!Array.isArray(hidden)) throw new Error('hidden: expected an array of layer widths')
+  hidden.forEach((h, i) => assertInteger(`hidden[${i}]`, h, { min: 1 }))
+  const inputs = options.inputs ?? 2
+  const outputs = options.outputs ?? 1
+  assertInteger('inputs', inputs, { min: 1 })
+  assertInteger('outputs', outputs, { min: 1 })
+  return [inputs, ...hidden, outputs]
+}
+
+/** Throw unless `controller` is a float64 MLP controller whose parameters match its sizes; the error names `name`. */
+export function assertMlpController(controller: unknown, name = 'controller'): asserts controller is MlpController {
+  const c = controller as MlpController | undefined
+  if (!c || typeof c !== 'object' || !Array.isArray(c.sizes) || !c.params || typeof c.params !== 'object') {
+    throw new Error(`${name}: expected an MLP controller from mlpController({ hidden, rng })`)
+  }
+  for (let l = 0; l + 1 < c.sizes.length; l++) {
+    const W = c.params[`W${l}`]
+    const b = c.params[`b${l}`]
+    const fanIn = c.sizes[l] as number
+    const fanOut = c.sizes[l + 1] as number
+    if (!(W instanceof Float64Array) || W.length !== fanIn * fanOut) throw new Error(`${name}.params.W${l}: expected a Float64Array of ${fanIn * fanOut} entries (${fanIn}×${fanOut})`)
+    if (!(b instanceof Float64Array) || b.length !== fanOut) throw new Error(`${name}.params.b${l}: expected a Float64Array of ${fanOut} entries`)
+  }
 }
 
 /**
- * Allocation-free float64 rollout of the pendulum under an MLP policy with its exact BPTT gradient
- * (internal hot path; see pendulumCostAndGradient for the formulas).
+ * Allocation-free float64 rollout of the pendulum under an MLP controller with its exact BPTT
+ * gradient (internal hot path; see pendulumCostAndGrad for the formulas).
  */
 export class PendulumKernel {
   private readonly sizes: number[]
@@ -85,7 +122,7 @@ export class PendulumKernel {
 
   constructor(private readonly system: Pendulum, sizes: readonly number[], states: MatrixLike, horizon: number, options: RolloutCostOptions = {}) {
     assertInteger('horizon', horizon, { min: 1 })
-    if (sizes[0] !== 2 || sizes[sizes.length - 1] !== 1) throw new Error('policy: expected an MLP from 2 inputs (θ, ω) to 1 output (torque)')
+    if (sizes[0] !== 2 || sizes[sizes.length - 1] !== 1) throw new Error('controller: expected an MLP from 2 inputs (θ, ω) to 1 output (torque)')
     const X = toMatrix('states', states, { columns: 2 })
     this.sizes = [...sizes]
     this.L = sizes.length - 1
@@ -94,14 +131,9 @@ export class PendulumKernel {
     this.N = X.rows
     this.H = horizon
     this.s0 = Float64Array.from(X.to1DArray())
-    this.target = new Float64Array(2 * this.N)
-    if (options.targets !== undefined) this.target.set(toMatrix('targets', options.targets, { rows: this.N, columns: 2 }).to1DArray())
-    else for (let i = 0; i < this.N; i++) this.target[2 * i] = system.target[0]
-    this.weight = new Float64Array(this.N).fill(1)
-    if (options.stateWeights !== undefined) {
-      if (options.stateWeights.length !== this.N) throw new Error(`stateWeights: expected ${this.N} weights, got ${options.stateWeights.length}`)
-      options.stateWeights.forEach((w, i) => { assertFinite(`stateWeights[${i}]`, w); this.weight[i] = w })
-    }
+    const { target, weight } = rolloutTargets(system, this.N, options)
+    this.target = target
+    this.weight = weight
     const maxWidth = Math.max(...sizes)
     this.act = Array.from({ length: horizon + 1 }, () => this.sizes.map((w) => new Float64Array(this.N * w)))
     this.u = Array.from({ length: horizon + 1 }, () => new Float64Array(this.N))
@@ -111,7 +143,7 @@ export class PendulumKernel {
     this.lamNext = new Float64Array(2 * this.N)
   }
 
-  private forwardPolicy(params: Params, h: number): void {
+  private forwardController(params: Params, h: number): void {
     const { N, L, sizes, wKeys, bKeys } = this
     const acts = this.act[h] as Float64Array[]
     for (let l = 0; l < L; l++) {
@@ -137,10 +169,10 @@ export class PendulumKernel {
   }
 
   /**
-   * Mean cost (1/(N(H+1))) Σ_i w_i Σ_{h=0}^{H} ‖s_h − target_i‖² + c u_h², and, when `grads` is given,
+   * Mean cost (1/(N(H+1))) Σ_i w_i Σ_{h=0}^{H} ‖s_h − target_i‖² + c u_h², and, when `grad` is given,
    * its gradient with respect to every parameter (overwritten).
    */
-  evaluate(params: Params, grads?: Params): number {
+  evaluate(params: Params, grad?: Params): number {
     const { N, H, L, sizes, system, target, weight } = this
     const { dt, gravity: g, mass: m, length: len, controlCost: cu } = system
     const inertia = m * len * len
@@ -149,7 +181,7 @@ export class PendulumKernel {
     for (let h = 0; h <= H; h++) {
       const s = (this.act[h] as Float64Array[])[0] as Float64Array
       if (h === 0) s.set(this.s0)
-      this.forwardPolicy(params, h)
+      this.forwardController(params, h)
       const u = this.u[h] as Float64Array
       for (let i = 0; i < N; i++) {
         const dth = (s[2 * i] as number) - (target[2 * i] as number)
@@ -168,11 +200,11 @@ export class PendulumKernel {
       }
     }
     cost *= scale
-    if (!grads) return cost
+    if (!grad) return cost
     const { wKeys, bKeys } = this
     for (let l = 0; l < L; l++) {
-      ;(grads[wKeys[l] as string] as Float64Array).fill(0)
-      ;(grads[bKeys[l] as string] as Float64Array).fill(0)
+      ;(grad[wKeys[l] as string] as Float64Array).fill(0)
+      ;(grad[bKeys[l] as string] as Float64Array).fill(0)
     }
     const { lam, lamNext } = this
     lamNext.fill(0)
@@ -196,8 +228,8 @@ export class PendulumKernel {
       for (let l = L - 1; l >= 0; l--) {
         const a = acts[l] as Float64Array
         const W = params[wKeys[l] as string] as Float64Array
-        const gW = grads[wKeys[l] as string] as Float64Array
-        const gb = grads[bKeys[l] as string] as Float64Array
+        const gW = grad[wKeys[l] as string] as Float64Array
+        const gb = grad[bKeys[l] as string] as Float64Array
         const din = sizes[l] as number
         const dout = sizes[l + 1] as number
         for (let i = 0; i < N; i++) {
@@ -225,71 +257,137 @@ export class PendulumKernel {
         delta = other
         other = t
       }
-      // delta now holds ∂J/∂s_h through the policy.
+      // delta now holds ∂J/∂s_h through the controller.
       for (let i = 0; i < 2 * N; i++) lam[i] = (lam[i] as number) + (delta[i] as number)
       lamNext.set(lam)
     }
     return cost
   }
+
+  /** The states of the last evaluated rollout: result[i][h] = [θ_h, ω_h]. */
+  trajectory(): number[][][] {
+    const { N, H } = this
+    return Array.from({ length: N }, (_, i) =>
+      Array.from({ length: H + 1 }, (_, h) => {
+        const s = (this.act[h] as Float64Array[])[0] as Float64Array
+        return [s[2 * i] as number, s[2 * i + 1] as number]
+      }),
+    )
+  }
+}
+
+
+/**
+ * Mean rollout cost of the pendulum under a float64 MLP controller (no gradient):
+ * J = (1/(N(H+1))) Σ_i w_i Σ_{h=0}^{H} ‖s_h − s*_i‖² + c u_h², s_{h+1} = f(s_h, u_h) (see pendulum),
+ * u_h = controller(s_h); goals s*_i default to (π, 0) and weights w_i to 1.
+ * @example pendulumCost(pendulum(), mlpController({ rng: 0 }), [[0, 0]], 100)
+ */
+export function pendulumCost(system: Pendulum, controller: MlpController, states: MatrixLike, horizon: number, options: RolloutCostOptions = {}): number {
+  assertKnownOptions('pendulumCost', options, ['targets', 'stateWeights'])
+  assertPendulum(system)
+  assertMlpController(controller)
+  return new PendulumKernel(system, controller.sizes, states, horizon, options).evaluate(controller.params)
 }
 
 /**
- * Mean rollout cost of the pendulum under a float64 MLP policy and its exact gradient by
+ * Mean rollout cost of the pendulum under a float64 MLP controller and its exact gradient by
  * back-propagation through time: J = (1/(N(H+1))) Σ_i w_i Σ_{h=0}^{H} ‖s_h − s*_i‖² + c u_h²,
  * s_{h+1} = f(s_h, u_h) (see pendulum). Adjoint λ_h = ∂c_h/∂s_h + (∂f/∂s)ᵀλ_{h+1} + (∂u/∂s)ᵀ g_h with
  * g_h = ∂c_h/∂u_h + (∂f/∂u)ᵀλ_{h+1}, ∂f/∂s = [[1, dt], [−dt g cos θ / l², 1]], ∂f/∂u = (0, dt/(m l²)).
- * @example const { cost, grads } = pendulumCostAndGradient(pendulum(), mlpPolicy({ rng: 0 }), [[Math.PI - 0.5, 0]], 100)
+ * `grad` has the keys of `controller.params` (W0, b0, …).
+ * @example const { cost, grad } = pendulumCostAndGrad(pendulum(), mlpController({ rng: 0 }), [[Math.PI - 0.5, 0]], 100)
  */
-export function pendulumCostAndGradient(system: Pendulum, policy: MlpPolicy, states: MatrixLike, horizon: number, options: RolloutCostOptions = {}): { cost: number; grads: Params } {
-  assertKnownOptions('pendulumCostAndGradient', options, ['targets', 'stateWeights'])
-  const grads: Params = {}
-  for (const [k, v] of Object.entries(policy.params)) grads[k] = new Float64Array(v.length)
-  const cost = new PendulumKernel(system, policy.sizes, states, horizon, options).evaluate(policy.params, grads)
-  return { cost, grads }
+export function pendulumCostAndGrad(system: Pendulum, controller: MlpController, states: MatrixLike, horizon: number, options: RolloutCostOptions = {}): { cost: number; grad: Params } {
+  assertKnownOptions('pendulumCostAndGrad', options, ['targets', 'stateWeights'])
+  assertPendulum(system)
+  assertMlpController(controller)
+  const grad: Params = {}
+  for (const [k, v] of Object.entries(controller.params)) grad[k] = new Float64Array(v.length)
+  const cost = new PendulumKernel(system, controller.sizes, states, horizon, options).evaluate(controller.params, grad)
+  return { cost, grad }
 }
 
 /**
- * Mean rollout cost of a float64 MLP policy (no gradient).
- * @example pendulumPolicyCost(pendulum(), policy, [[0, 0]], 100)
+ * The states s_0 … s_H of a rollout under a float64 MLP controller from each initial state:
+ * result[i][h] = [θ_h, ω_h] (N × (H+1) × 2), s_{h+1} = f(s_h, controller(s_h)).
+ * @example pendulumTrajectory(pendulum(), mlpController({ rng: 0 }), [[0, 0]], 100)[0] // [[θ₀, ω₀], [θ₁, ω₁], …]
  */
-export function pendulumPolicyCost(system: Pendulum, policy: MlpPolicy, states: MatrixLike, horizon: number, options: RolloutCostOptions = {}): number {
-  assertKnownOptions('pendulumPolicyCost', options, ['targets', 'stateWeights'])
-  return new PendulumKernel(system, policy.sizes, states, horizon, options).evaluate(policy.params)
+export function pendulumTrajectory(system: Pendulum, controller: MlpController, states: MatrixLike, horizon: number): number[][][] {
+  assertPendulum(system)
+  assertMlpController(controller)
+  const kernel = new PendulumKernel(system, controller.sizes, states, horizon)
+  kernel.evaluate(controller.params)
+  return kernel.trajectory()
 }
 
-/** Options of {@link trainPendulumPolicy}. */
-export interface TrainPendulumPolicyOptions extends RolloutCostOptions {
+/** What `record`, `onStep` and `stopWhen` see in {@link trainPendulumController}. */
+export interface TrainPendulumControllerState extends TrainerState {
+  /** The controller being trained (its parameters change in place at every step). */
+  readonly controller: MlpController
+  /** ∂J/∂params at the current parameters (same keys as `controller.params`). */
+  readonly grad: Params
+}
+
+/**
+ * Options of {@link trainPendulumController}: the common trainer options (defaults in
+ * {@link TRAIN_PENDULUM_CONTROLLER_DEFAULTS}), the problem, and the controller to start from.
+ */
+export interface TrainPendulumControllerOptions extends TrainerOptions<TrainPendulumControllerState>, RolloutCostOptions {
   system: Pendulum
-  policy: MlpPolicy
+  /** Initial states (θ, ω), one per row. */
   trainStates: MatrixLike
   /** Horizon H (default 100, the paper's). */
   horizon?: number
-  /** Optimizer or spec (default { type: 'adam', lr: 1e-3 }). */
-  optimizer?: OptimizerSpec | Optimizer
-  steps: number
-  every?: number
+  /** Hidden widths of a new controller drawn with `rng` (default [50, 50, 50]); not with `initial`. */
+  hidden?: readonly number[]
+  /** Start from a copy of this controller instead of drawing a new one (it is not modified). */
+  initial?: MlpController
+}
+
+/** What {@link trainPendulumController} returns. */
+export interface TrainPendulumControllerResult extends TrainerResult {
+  /** The trained controller. */
+  controller: MlpController
 }
 
 /**
- * Train a float64 MLP policy by BPTT (pendulumCostAndGradient) with core's train loop and
- * optimizers; parameters are updated in place, nothing is allocated per step.
- * @example const { history } = trainPendulumPolicy({ system: pendulum(), policy, trainStates: [[2.641, 0], [3.641, 0]], steps: 2000 })
+ * Train an MLP controller of the pendulum by exact BPTT (pendulumCostAndGrad) on the float64 track:
+ * θ ← optimizer(θ, ∂J/∂θ) with J the mean rollout cost of the training states (see pendulumCost).
+ * The controller is drawn as `mlpController({ hidden, rng })` (or copied from `initial`); speaks core's
+ * trainer vocabulary (history `loss` = J); nothing is allocated per step. The tfjs track's
+ * `trainPendulumController` takes the same options and computes the same gradients by autodiff.
+ * @example
+ * const { controller, history } = trainPendulumController({ system: pendulum(), trainStates: [[2.641, 0], [3.641, 0]], hidden: [32, 32], rng: 0, optimizer: 'adam', lr: 1e-2, steps: 1000 })
  */
-export function trainPendulumPolicy(options: TrainPendulumPolicyOptions): { history: History } {
-  assertKnownOptions('trainPendulumPolicy', options, ['system', 'policy', 'trainStates', 'horizon', 'optimizer', 'steps', 'every', 'targets', 'stateWeights'])
-  const { system, policy } = options
-  if (!system || typeof system.dt !== 'number') throw new Error('system: expected a pendulum() system')
-  if (!policy || !policy.params) throw new Error('policy: expected an mlpPolicy')
+export function trainPendulumController(options: TrainPendulumControllerOptions): TrainPendulumControllerResult {
+  assertKnownOptions('trainPendulumController', options, [...TRAIN_PENDULUM_CONTROLLER_KEYS, ...TRAINER_OPTION_KEYS])
+  const { system } = options
+  assertPendulum(system)
+  let controller: MlpController
+  if (options.initial !== undefined) {
+    if (options.hidden !== undefined) throw new Error('hidden: give either hidden (a new controller) or initial (a controller to start from), not both')
+    assertMlpController(options.initial, 'initial')
+    const params: Params = {}
+    for (const [k, v] of Object.entries(options.initial.params)) params[k] = Float64Array.from(v)
+    controller = { sizes: [...options.initial.sizes], params }
+  } else {
+    controller = mlpController({ ...(options.hidden !== undefined ? { hidden: options.hidden } : {}), ...(options.rng !== undefined ? { rng: options.rng } : {}) })
+  }
   const extra: RolloutCostOptions = {}
   if (options.targets !== undefined) extra.targets = options.targets
   if (options.stateWeights !== undefined) extra.stateWeights = options.stateWeights
-  const kernel = new PendulumKernel(system, policy.sizes, options.trainStates, options.horizon ?? 100, extra)
-  const { history } = train({
-    params: policy.params,
-    optimizer: options.optimizer ?? { type: 'adam', lr: 1e-3 },
-    steps: options.steps,
-    ...(options.every !== undefined ? { every: options.every } : {}),
-    lossAndGrad: (p, g) => kernel.evaluate(p, g),
-  })
-  return { history }
+  const horizon = options.horizon ?? TRAIN_PENDULUM_CONTROLLER_DEFAULTS.horizon
+  const kernel = new PendulumKernel(system, controller.sizes, toMatrix('trainStates', options.trainStates, { columns: 2 }), horizon, extra)
+  const optimizer = resolveOptimizer(options, TRAIN_PENDULUM_CONTROLLER_DEFAULTS)
+  const loop = trainerLoop<TrainPendulumControllerState>(options, { steps: TRAIN_PENDULUM_CONTROLLER_DEFAULTS.steps })
+  const grad: Params = {}
+  for (const [k, v] of Object.entries(controller.params)) grad[k] = new Float64Array(v.length)
+  const state = { step: 0, loss: NaN, controller, grad }
+  for (; ; state.step++) {
+    state.loss = kernel.evaluate(controller.params, grad)
+    if (loop.stop(state)) break
+    optimizer.step(controller.params, grad)
+  }
+  return { controller, ...loop.result() }
 }

@@ -1,34 +1,51 @@
-import { Matrix, assertKnownOptions, assertPositive, createOptimizer, train, type History, type MatrixLike, type Optimizer, type OptimizerSpec } from '@theoryml/core'
+import {
+  Matrix,
+  TRAINER_OPTION_KEYS,
+  assertKnownOptions,
+  resolveOptimizer,
+  trainerLoop,
+  type MatrixLike,
+  type OptimizerName,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
+} from '@theoryml/core'
 import { FiniteHorizonKernel } from './cost'
 import { assertSystem, controllerFromRow, controllerToRow, toStates, type LqrSystem } from './system'
 
-/** Options of {@link policyGradient}. */
-export interface PolicyGradientOptions {
+/**
+ * Defaults of {@link policyGradient} (the paper's): plain gradient descent with learning rate 1e-3
+ * for 10⁵ steps from K₀ = 0.
+ */
+export const POLICY_GRADIENT_DEFAULTS: Readonly<{ optimizer: OptimizerName; lr: number; steps: number }> = Object.freeze({
+  optimizer: 'gd',
+  lr: 1e-3,
+  steps: 100_000,
+})
+
+/** What `record`, `onStep` and `stopWhen` see in {@link policyGradient}. */
+export interface PolicyGradientState extends TrainerState {
+  /** The current controller, in the system's convention (a fresh copy at each read). */
+  readonly K: Matrix
+  /** ∂J/∂K at the current controller, in the system's convention (a fresh copy at each read). */
+  readonly grad: Matrix
+  /** ‖∂J/∂K‖_F at the current controller, e.g. `stopWhen: (s) => s.gradNorm <= 1e-10`. */
+  readonly gradNorm: number
+}
+
+/** Options of {@link policyGradient}: the common trainer options plus the problem. */
+export interface PolicyGradientOptions extends Omit<TrainerOptions<PolicyGradientState>, 'rng'> {
   system: LqrSystem
   /** Initial states trained on, one per row. */
   trainStates: MatrixLike
-  /** Initial controller in the system's convention (default 0, the paper's). */
-  K0?: MatrixLike
-  /** 'gd' (default, the paper's), 'momentum', 'adam', an optimizer spec or a core Optimizer. */
-  optimizer?: 'gd' | 'momentum' | 'adam' | OptimizerSpec | Optimizer
-  /** Learning rate (default 1e-3, the paper's) when `optimizer` is a name. */
-  lr?: number
-  /** Number of gradient steps (default 1e5, the paper's). */
-  steps?: number
-  /** Extra columns recorded in the history: each gets the current K (system's convention) and step. */
-  record?: Record<string, (K: Matrix, step: number) => number>
-  /** Record every `every` steps (default steps/100). */
-  every?: number
-  /** Stop early once ‖∇J‖_F ≤ gradTol (default 0: run all steps). */
-  gradTol?: number
+  /** Initial controller K₀ in the system's convention (default 0, the paper's). */
+  initial?: MatrixLike
 }
 
 /** What {@link policyGradient} returns. */
-export interface PolicyGradientResult {
+export interface PolicyGradientResult extends TrainerResult {
   /** The learned controller, in the system's convention. */
   K: Matrix
-  /** Columns `step`, `loss` (the training cost J(K; trainStates)) and the recorded extras. */
-  history: History
 }
 
 function toRowMatrix(v: Float64Array, n: number, m: number): Matrix {
@@ -39,58 +56,46 @@ function toRowMatrix(v: Float64Array, n: number, m: number): Matrix {
 
 /**
  * Policy gradient on the finite-horizon LQR cost of the training states (the paper's training):
- * K_{t+1} = K_t − η ∇J(K_t; X_train) with the exact BPTT gradient (see finiteHorizonCostAndGradient),
- * J(K; X) = (1/|X|) Σ_{x₀∈X} Σ_{h=0}^{H} x_h Q x_hᵀ + u_h R u_hᵀ, u_h = x_h K. Uses core's train loop
- * (throws a DivergenceError naming the step if the cost blows up); no allocation per step.
- * With `gradTol` it stops at the first step where ‖∇J‖_F ≤ gradTol.
- * @example const { K, history } = policyGradient({ system: shiftSystem(5), trainStates: [[1, 0, 0, 0, 0]], lr: 1e-3, steps: 1e5 })
+ * K_{t+1} = K_t − η ∇J(K_t; X_train) with the exact BPTT gradient (see finiteHorizonCostAndGrad),
+ * J(K; X) = (1/|X|) Σ_{x₀∈X} Σ_{h=0}^{H} x_h Q x_hᵀ + u_h R u_hᵀ, u_h = x_h K. Speaks core's trainer
+ * vocabulary (optimizer + lr or a spec, steps, every, record, onStep, stopAtLoss, stopWhen, signal;
+ * defaults in {@link POLICY_GRADIENT_DEFAULTS}); the history's `loss` is the training cost. Throws a
+ * DivergenceError naming the step if the cost blows up; allocates nothing per step (the state's `K`
+ * and `grad` are built only when read).
+ * @example
+ * const { K, stoppedBy } = policyGradient({ system: shiftSystem(5), trainStates: [[1, 0, 0, 0, 0]], lr: 1e-3, steps: 1e5, stopWhen: (s) => s.gradNorm <= 1e-10 })
  */
 export function policyGradient(options: PolicyGradientOptions): PolicyGradientResult {
-  assertKnownOptions('policyGradient', options, ['system', 'trainStates', 'K0', 'optimizer', 'lr', 'steps', 'record', 'every', 'gradTol'])
+  assertKnownOptions('policyGradient', options, ['system', 'trainStates', 'initial', ...TRAINER_OPTION_KEYS.filter((k) => k !== 'rng')])
   const { system } = options
   assertSystem(system)
   const n = system.stateDim
   const m = system.controlDim
   const X0 = toStates(system, options.trainStates, 'trainStates')
-  const K0 = options.K0 === undefined ? new Matrix(n, m) : controllerToRow(system, options.K0, 'K0')
-  const lr = options.lr ?? 1e-3
-  assertPositive('lr', lr)
-  const steps = options.steps ?? 100_000
-  const spec = options.optimizer ?? 'gd'
-  let optimizer: Optimizer
-  if (typeof spec === 'string') {
-    if (spec !== 'gd' && spec !== 'momentum' && spec !== 'adam') throw new Error(`optimizer: expected 'gd', 'momentum', 'adam', a spec or an Optimizer, got '${spec}'`)
-    optimizer = createOptimizer({ type: spec, lr })
-  } else {
-    optimizer = createOptimizer(spec)
-  }
-  const gradTol = options.gradTol ?? 0
-  assertPositive('gradTol', gradTol, true)
+  const K0 = options.initial === undefined ? new Matrix(n, m) : controllerToRow(system, options.initial, 'initial')
+  const optimizer = resolveOptimizer(options, POLICY_GRADIENT_DEFAULTS)
+  const loop = trainerLoop<PolicyGradientState>(options, { steps: POLICY_GRADIENT_DEFAULTS.steps })
   const kernel = new FiniteHorizonKernel(system, X0)
   const K = new Float64Array(n * m)
   for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) K[i * m + k] = K0.get(i, k)
-  const record: Record<string, (s: { step: number; params: Record<string, Float64Array> }) => number> = {}
-  for (const [name, fn] of Object.entries(options.record ?? {})) {
-    if (typeof fn !== 'function') throw new Error(`record.${name}: expected a function (K, step) => number`)
-    record[name] = (s) => fn(controllerFromRow(system, toRowMatrix(s.params.K as Float64Array, n, m)), s.step)
+  const G = new Float64Array(n * m)
+  const params = { K }
+  const grads = { K: G }
+  let gradNorm = NaN
+  const state: PolicyGradientState = {
+    step: 0,
+    loss: NaN,
+    get K() { return controllerFromRow(system, toRowMatrix(K, n, m)) },
+    get grad() { return controllerFromRow(system, toRowMatrix(G, n, m)) },
+    get gradNorm() { return gradNorm },
   }
-  const { history } = train({
-    params: { K },
-    optimizer,
-    steps,
-    ...(options.every !== undefined ? { every: options.every } : {}),
-    lossAndGrad: (p, g) => kernel.evaluate(p.K as Float64Array, g.K as Float64Array),
-    record,
-    ...(gradTol > 0
-      ? {
-          stopWhen: (s: { grad: Record<string, Float64Array> }) => {
-            const g = s.grad.K as Float64Array
-            let sq = 0
-            for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
-            return Math.sqrt(sq) <= gradTol
-          },
-        }
-      : {}),
-  })
-  return { K: controllerFromRow(system, toRowMatrix(K, n, m)), history }
+  for (; ; state.step++) {
+    state.loss = kernel.evaluate(K, G)
+    let sq = 0
+    for (let i = 0; i < G.length; i++) sq += (G[i] as number) * (G[i] as number)
+    gradNorm = Math.sqrt(sq)
+    if (loop.stop(state)) break
+    optimizer.step(params, grads)
+  }
+  return { K: controllerFromRow(system, toRowMatrix(K, n, m)), ...loop.result() }
 }

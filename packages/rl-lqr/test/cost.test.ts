@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { Matrix, createRng, relativeError } from '@theoryml/core'
 import {
-  closedLoop, dlqr, finiteHorizonCost, finiteHorizonCostAndGradient, infiniteHorizonCost, lqrSystem, minimalCost, randomSystem,
+  closedLoop, dlqr, finiteHorizonCost, finiteHorizonCostAndGrad, infiniteHorizonCost, lqrSystem, minimalCost, randomSystem,
 } from '../src/index'
 import { fixture } from '../../../tests/fixtures'
 
@@ -31,7 +31,7 @@ describe('finite-horizon cost', () => {
       const sys = lqrSystem({ A: randn(rng, n, n, 1 / Math.sqrt(n)), B: randn(rng, m, n, 1 / Math.sqrt(n)), R: G.mmul(G.transpose()).mul(0.2), horizon: H })
       const K = randn(rng, n, m, 0.3)
       const X0 = randn(rng, 3, n)
-      const { cost, gradient } = finiteHorizonCostAndGradient(sys, K, X0)
+      const { cost, grad } = finiteHorizonCostAndGrad(sys, K, X0)
       expect(cost).toBeCloseTo(finiteHorizonCost(sys, K, X0), 12)
       const eps = 1e-6
       const fd = new Matrix(n, m)
@@ -42,7 +42,7 @@ describe('finite-horizon cost', () => {
           fd.set(i, k, (finiteHorizonCost(sys, Kp, X0) - finiteHorizonCost(sys, Km, X0)) / (2 * eps))
         }
       }
-      expect(relativeError(gradient, fd)).toBeLessThan(1e-7)
+      expect(relativeError(grad, fd)).toBeLessThan(1e-7)
     }
   })
 
@@ -55,8 +55,8 @@ describe('finite-horizon cost', () => {
     const row = lqrSystem({ A, B, R: Matrix.eye(2), horizon: 6 })
     const col = lqrSystem({ A: A.transpose(), B: B.transpose(), R: Matrix.eye(2), horizon: 6, convention: 'column' })
     expect(finiteHorizonCost(col, K.transpose(), X0)).toBeCloseTo(finiteHorizonCost(row, K, X0), 12)
-    const gr = finiteHorizonCostAndGradient(row, K, X0).gradient
-    const gc = finiteHorizonCostAndGradient(col, K.transpose(), X0).gradient
+    const gr = finiteHorizonCostAndGrad(row, K, X0).grad
+    const gc = finiteHorizonCostAndGrad(col, K.transpose(), X0).grad
     expect(relativeError(gc, gr.transpose())).toBeLessThan(1e-13)
   })
 })
