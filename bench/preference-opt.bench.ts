@@ -15,13 +15,13 @@ function ufmStep(V: number, d: number, n: number, L: number) {
       rejected: Array.from({ length: L }, () => rng.int(V)),
     }))
     const obj = preferenceObjective(model, pairs, { loss: { type: 'dpo', beta: 0.1 } })
-    const grads: Params = {}
-    for (const [k, v] of Object.entries(obj.params)) grads[k] = new Float64Array(v.length)
-    return { obj, grads, opt: gd({ lr: 1e-3 }) }
+    const grad: Params = {}
+    for (const [k, v] of Object.entries(obj.params)) grad[k] = new Float64Array(v.length)
+    return { obj, grad, opt: gd({ lr: 1e-3 }) }
   }
 }
 type StepState = ReturnType<ReturnType<typeof ufmStep>>
-const step = (s: StepState) => { s.obj.lossAndGrad(s.obj.params, s.grads); s.opt.step(s.obj.params, s.grads) }
+const step = (s: StepState) => { s.obj.lossAndGrad(s.obj.params, s.grad); s.opt.step(s.obj.params, s.grad) }
 
 export default defineBench({
   name: 'preference-opt',

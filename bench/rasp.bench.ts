@@ -6,7 +6,8 @@
  */
 import { createRng } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
-import { additionSample, additionProgram, batchLoss, createTransformer, type Batch, type Transformer } from '@theoryml/rasp'
+import { additionSample, additionProgram } from '@theoryml/rasp'
+import { batchLoss, createTransformer, type Batch, type Transformer } from '@theoryml/rasp/tf'
 import type * as TF from '@tensorflow/tfjs'
 import { defineBench } from './harness'
 
@@ -26,7 +27,7 @@ interface State { tf: typeof TF; model: Transformer; opt: TF.Optimizer; batch: B
 
 async function setup(): Promise<State> {
   const { tf } = await initTf()
-  const model = createTransformer(tf, { vocabSize: V, maxPositions: 64, dModel: 64, heads: 4, layers: 2, rng: 0 })
+  const model = createTransformer({ vocabSize: V, maxPositions: 64, dModel: 64, heads: 4, layers: 2, rng: 0 })
   return { tf, model, opt: tf.train.adam(1e-3), batch: randomBatch(1) }
 }
 

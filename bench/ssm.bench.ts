@@ -12,7 +12,7 @@ function setup() {
       specialSequences({ length: 6, count: 10, values: 'gaussian', rng: 2 }),
     ],
   })
-  return { data, student: studentInit({ dim: 10, std: 0.01, rng: 3 }) }
+  return { data, initial: studentInit({ dim: 10, std: 0.01, rng: 3 }) }
 }
 
 type S = ReturnType<typeof setup>
@@ -24,13 +24,13 @@ export default defineBench({
     {
       name: 'trainSsm d=10 L=6 n=18, 20000 steps, adaptive step',
       setup,
-      run: (s: S) => trainSsm({ student: s.student, data: s.data, optimizer: 'adaptive', lr: 0.01, steps: 20_000, every: 1000 }),
+      run: (s: S) => trainSsm({ initial: s.initial, data: s.data, optimizer: 'adaptiveGd', lr: 0.01, steps: 20_000, every: 1000 }),
       repeat: 5,
     },
     {
       name: 'trainSsm d=10 L=6 n=18, 20000 steps, gd',
       setup,
-      run: (s: S) => trainSsm({ student: s.student, data: s.data, optimizer: 'gd', lr: 0.01, steps: 20_000, every: 1000 }),
+      run: (s: S) => trainSsm({ initial: s.initial, data: s.data, optimizer: 'gd', lr: 0.01, steps: 20_000, every: 1000 }),
       repeat: 5,
     },
   ],

@@ -10,25 +10,23 @@
  *   4. the karate club: the smallest per-vertex walk index under WIS against random removal.
  */
 import type { Rng } from '@theoryml/core'
+import { initTf } from '@theoryml/core/tf'
 import {
   Graph,
-  gcn,
   karateClub,
-  linearPropagation,
   oneWis,
   randomSparsify,
   randomSplit,
   spectralSparsify,
   toSparseFeatures,
-  trainNodeClassifier,
   vertexWalkIndices,
   walkIndex,
   wis,
-  type NodeModel,
   type NodeSplit,
 } from '@theoryml/gnn-walk-index'
 import { loadCora } from '@theoryml/gnn-walk-index/node'
-import { claim, defineExperiment, type Claim, type Line } from '@theoryml/lab'
+import { gcn, linearPropagation, trainNodeClassifier, type NodeModel } from '@theoryml/gnn-walk-index/tf'
+import { claim, defineExperiment, mean, std, type Claim, type Line } from '@theoryml/lab'
 
 interface Config {
   /** Fractions of Cora's edges removed at which accuracy is measured (a model trained per method, fraction and seed). */
@@ -60,8 +58,8 @@ interface Config {
   dropout: number
   /** GCN layout: 'linear' is the paper's (L convolutions, each ReLU then layer norm, then a linear output layer). */
   readout: 'conv' | 'linear'
-  /** Epoch cap; training stops earlier after `patience` epochs without a better validation accuracy. */
-  epochs: number
+  /** Cap on Adam steps; training stops earlier after `patience` steps without a better validation accuracy. */
+  steps: number
   patience: number
   lr: number
   weightDecay: number
@@ -69,7 +67,7 @@ interface Config {
   decay: 'all' | 'weights'
   interactionSeeds: number
   interactionCopies: number
-  interactionEpochs: number
+  interactionSteps: number
   interactionNoise: number
   karateRandomOrders: number
   /**
@@ -79,8 +77,6 @@ interface Config {
   accuracyClaims: Array<[string, number]>
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length
-
 export default defineExperiment<Config>({
   name: 'gnn-walk-index',
   title: 'The walk index governs the interactions a GNN can model; WIS sparsifies graphs by it',
@@ -88,8 +84,8 @@ export default defineExperiment<Config>({
   // The Cora protocol follows the paper's code (noamrazin/gnn_interactions, edges_removal/, Cora GCN
   // plan): random 80/10/10 split with a fixed seed, raw binary features, a depth-3 GCN of width 64
   // (each convolution followed by ReLU and layer norm, then a linear output layer, no dropout), Adam
-  // lr 5e-4 with weight decay 1e-3 on every parameter, test accuracy at the epoch of best validation
-  // accuracy. Two deviations, for time: patience 50 (quick) or 100 (--full) instead of 1000 (on Cora
+  // lr 5e-4 with weight decay 1e-3 on every parameter, test accuracy at the step (a full-batch epoch) of
+  // best validation accuracy. Two deviations, for time: patience 50 (quick) or 100 (--full) instead of 1000 (on Cora
   // the best validation epoch comes at 20–200 and validation accuracy then drifts down, so the selected
   // epoch rarely changes) and 2 (quick) or 5 (--full) seeds instead of 10.
   defaults: {
@@ -107,14 +103,14 @@ export default defineExperiment<Config>({
     hidden: 64,
     dropout: 0,
     readout: 'linear',
-    epochs: 1000,
+    steps: 1000,
     patience: 50,
     lr: 5e-4,
     weightDecay: 1e-3,
     decay: 'all',
     interactionSeeds: 3,
     interactionCopies: 300,
-    interactionEpochs: 100,
+    interactionSteps: 100,
     interactionNoise: 0.3,
     karateRandomOrders: 10,
     accuracyClaims: [['1-WIS', 0.5], ['2-WIS', 0.5], ['1-WIS', 0.7], ['2-WIS', 0.7]],
@@ -129,10 +125,11 @@ export default defineExperiment<Config>({
     accuracyMethods: ['1-WIS', '2-WIS', 'random', 'spectral'],
     interactionSeeds: 10,
     interactionCopies: 1000,
-    interactionEpochs: 150,
+    interactionSteps: 150,
     karateRandomOrders: 100,
   },
   async run(config, ctx) {
+    await initTf() // the tfjs track (GCN training): wasm backend in Node
     const claims: Claim[] = []
     const metrics: Record<string, unknown> = {}
 
@@ -256,7 +253,7 @@ async function interactionExperiment(config: Config, rng: Rng, log: (m: string) 
       }
       const r = await trainNodeClassifier({
         model: gcn({ depth: config.depth, hidden: 16, dropout: 0 }), graph, features: X, featureDim: 2, labels, split,
-        numClasses: 2, epochs: config.interactionEpochs, lr: 0.01, weightDecay: 0, rng: rng.fork(`model-${s}`),
+        numClasses: 2, optimizer: 'adam', lr: 0.01, steps: config.interactionSteps, weightDecay: 0, rng: rng.fork(`model-${s}`),
       })
       ;(name === 'high' ? accuracyHigh : accuracyLow).push(r.testAccuracy)
       log(`interaction seed ${s} ${name}: test accuracy ${r.testAccuracy.toFixed(3)}`)
@@ -302,8 +299,8 @@ async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) 
     config.model === 'gcn' ? gcn({ depth: config.depth, hidden: config.hidden, dropout: config.dropout, readout: config.readout }) : linearPropagation({ depth: config.depth })
   const train = async (g: Graph, s: number) =>
     (await trainNodeClassifier({
-      model: makeModel(), graph: g, features: X, labels, split, epochs: config.epochs, patience: config.patience,
-      lr: config.lr, weightDecay: config.weightDecay, decay: config.decay, rng: ctx.rng.fork(`model-${s}`),
+      model: makeModel(), graph: g, features: X, labels, split, optimizer: 'adam', lr: config.lr, steps: config.steps,
+      patience: config.patience, weightDecay: config.weightDecay, decay: config.decay, rng: ctx.rng.fork(`model-${s}`),
     })).testAccuracy
   for (const method of config.accuracyMethods) {
     if (!orders[method]) throw new Error(`accuracyMethods: unknown method '${method}' (expected 1-WIS, 2-WIS, random or spectral)`)
@@ -380,7 +377,7 @@ async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) 
     }))
   }
   const band = (rows: number[][], xs: number[], name: string): Line => {
-    const line: Line = { name, x: xs, y: rows.map(mean) }
+    const line: Line = { name, x: xs, y: rows.map((r) => mean(r)) }
     if (rows.some((r) => r.length > 1)) {
       line.lower = rows.map((r) => mean(r) - std(r))
       line.upper = rows.map((r) => mean(r) + std(r))
@@ -400,10 +397,7 @@ async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) 
   }
 }
 
-const std = (xs: readonly number[]): number => {
-  const mu = mean(xs)
-  return Math.sqrt(xs.reduce((s, x) => s + (x - mu) ** 2, 0) / xs.length)
-}
+// ± is the population standard deviation over seeds (lab's std, ddof 0).
 const stats = (xs: readonly number[]): string => (xs.length > 1 ? `${mean(xs).toFixed(3)} ± ${std(xs).toFixed(3)}` : xs[0]!.toFixed(3))
 
 function countIsolated(g: Graph): number {

@@ -17,14 +17,12 @@ import {
   copyUniqueProgram,
   countTask,
   exactMatch,
-  lengthGeneralization,
   modeTask,
   runAutoregressive,
   sortTask,
-  type LengthGeneralizationResult,
-  type Recipe,
   type Task,
 } from '@theoryml/rasp'
+import { lengthGeneralization, type LengthGeneralizationResult, type Recipe } from '@theoryml/rasp/tf'
 
 interface Config {
   /** Programs are checked at lengths 1 … programMaxLength (addition: 1–20 then every 10). */
@@ -111,7 +109,7 @@ export default defineExperiment<Config>({
     copyAndPacking: true,
   },
   async run(config, ctx) {
-    const { tf, backend } = await initTf()
+    const { backend } = await initTf()
     const claims: Claim[] = []
     const figures: Record<string, Figure> = {}
     const metrics: Record<string, unknown> = { backend }
@@ -154,7 +152,6 @@ export default defineExperiment<Config>({
 
     // 2. Short program → length generalization.
     const common = {
-      tf,
       model: config.model,
       batchSize: config.batchSize,
       contextLength: config.contextLength,
@@ -167,7 +164,7 @@ export default defineExperiment<Config>({
       const res = lengthGeneralization({
         ...sizes, task, trainLengths: range(1, trainMax), testLengths, steps, lr, seeds: seeds.map((s) => 1000 * ctx.seed + s),
         ...(recipe ? { recipe } : {}),
-        onProgress: (si, step) => ctx.progress(done + (share * (si + step / steps)) / seeds.length, label),
+        onStep: ({ seedIndex, step }) => ctx.progress(done + (share * (seedIndex + step / steps)) / seeds.length, label),
       })
       done += share
       ctx.log(`${label}: EM ${res.testLengths.map((n, i) => `${n}:${(res.median[i] as number).toFixed(2)}`).join(' ')}; at random positions ${res.testLengths.map((n, i) => `${n}:${(res.medianShifted[i] as number).toFixed(2)}`).join(' ')}  (${res.msPerStep.toFixed(0)} ms/step, ${((performance.now() - t0) / 1000).toFixed(1)} s)`)

@@ -128,35 +128,3 @@ export function lmLikePairs(o: LmLikeOptions): LmLikeData {
     },
   }
 }
-
-/** Spearman rank correlation (average ranks for ties). */
-export function spearman(x: readonly number[], y: readonly number[]): number {
-  const rank = (v: readonly number[]): number[] => {
-    const idx = v.map((_, i) => i).sort((a, b) => (v[a] as number) - (v[b] as number))
-    const r = new Array<number>(v.length)
-    for (let i = 0; i < idx.length; ) {
-      let j = i
-      while (j + 1 < idx.length && v[idx[j + 1] as number] === v[idx[i] as number]) j++
-      for (let k = i; k <= j; k++) r[idx[k] as number] = (i + j) / 2
-      i = j + 1
-    }
-    return r
-  }
-  const a = rank(x)
-  const b = rank(y)
-  const n = a.length
-  const ma = a.reduce((s, v) => s + v, 0) / n
-  const mb = b.reduce((s, v) => s + v, 0) / n
-  let num = 0
-  let da = 0
-  let db = 0
-  for (let i = 0; i < n; i++) {
-    num += ((a[i] as number) - ma) * ((b[i] as number) - mb)
-    da += ((a[i] as number) - ma) ** 2
-    db += ((b[i] as number) - mb) ** 2
-  }
-  return num / Math.sqrt(da * db)
-}
-
-/** Mean of the entries. */
-export const mean = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length

@@ -7,12 +7,12 @@
  * 4. filtering the highest-CHES pairs mitigates displacement better than filtering random pairs.
  */
 import type { Rng } from '@theoryml/core'
-import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
+import { claim, defineExperiment, mean, spearman, type Claim, type Figure } from '@theoryml/lab'
 import {
   alphaCoefficients, ches, displacementRate, filterByChes, lengthNormalizedChes, likelihoodDisplacement,
-  preferenceGradient, trainPreference, ufmPolicy, type PreferencePair, type UfmPolicy,
+  preferenceLossAndGrad, trainPreference, ufmPolicy, type PreferencePair, type UfmPolicy,
 } from '@theoryml/preference-opt'
-import { INITIAL, NEVER, NO, SURE, TOKENS, YES, lmLikePairs, mean, polarityModel, spearman } from './data'
+import { INITIAL, NEVER, NO, SURE, TOKENS, YES, lmLikePairs, polarityModel } from './data'
 
 interface Config {
   /** Experiment 1: the polarity vocabulary. */
@@ -74,8 +74,8 @@ function runSetting(name: string, strength: number, pair: PreferencePair, c: Con
 function finiteDifferenceRate(model: UfmPolicy, pair: PreferencePair, eta: number): number {
   const before = model.logProb(pair.prompt, pair.chosen)
   const m = model.clone()
-  const { grads } = preferenceGradient(m, [pair])
-  for (const [k, g] of Object.entries(grads)) {
+  const { grad } = preferenceLossAndGrad(m, [pair])
+  for (const [k, g] of Object.entries(grad)) {
     const p = m.params[k] as Float64Array
     for (let j = 0; j < p.length; j++) p[j] = (p[j] as number) - eta * (g[j] as number)
   }

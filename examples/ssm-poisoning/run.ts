@@ -9,25 +9,23 @@
  */
 import { type Rng } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
-import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
+import { claim, defineExperiment, median, type Claim, type Figure } from '@theoryml/lab'
 import {
   baselineSequences,
   dataset,
   effectiveRankOfA,
   extrapolationError,
+  gradientFlow,
   impulseResponse,
   lowDimTeacher,
-  networkDataset,
-  networkExtrapolationError,
   specialSequences,
-  ssmNetwork,
   studentInit,
   theoremTeacher,
   trainSsm,
-  trainSsmNetwork,
   type DiagonalSsm,
   type TrainSsmResult,
 } from '@theoryml/ssm'
+import { networkDataset, networkExtrapolationError, ssmNetwork, trainSsmNetwork } from '@theoryml/ssm/tf'
 
 interface Config {
   /** Experiment 1: state dimension, training length, init scales (the middle one is the headline), seeds. */
@@ -42,11 +40,8 @@ interface Config {
   parts: Array<'theorem' | 'abc' | 'network'>
 }
 
-const median = (v: number[]): number => {
-  const s = [...v].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
-}
+/** lab's median, NaN (a failing claim, not a crash) when no run qualifies, e.g. none fitted. */
+const medianOrNaN = (v: number[]): number => (v.length > 0 ? median(v) : NaN)
 const fmt = (v: number): string => (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3))
 
 /** A clean and a poisoned run trained from the same initialization. */
@@ -113,11 +108,10 @@ export default defineExperiment<Config>({
           const student = studentInit({ dim: T.dim, std: scale, distribution: 'uniform', unitBC: true, rng: ctx.rng.fork(`theorem-${seed}`) })
           const runs = [false, true].map((poison) =>
             trainSsm({
-              student,
+              initial: student,
               data: dataset({ teacher: teacher1, sequences: seqs(poison) }),
               trainable: ['a'],
-              optimizer: 'flow',
-              lr: 1e-3,
+              optimizer: gradientFlow({ lr: 1e-3 }), // a fresh integrator per run
               steps: T.maxSteps,
               stopAtLoss: 1e-20,
               extrapolationLength: H,
@@ -176,11 +170,10 @@ export default defineExperiment<Config>({
         const pair: TrainSsmResult[] = []
         for (const poison of [false, true]) {
           const r = trainSsm({
-            student,
+            initial: student,
             data: dataset({ teacher: teacher2, sequences: poison ? [base, spec] : [base] }),
             trainable: ['a', 'b', 'c'],
-            optimizer: 'flow',
-            lr: 1e-3,
+            optimizer: gradientFlow({ lr: 1e-3 }),
             steps: F.maxSteps,
             stopAtLoss: F.stopAtLoss,
             extraSteps: F.extraSteps,
@@ -196,10 +189,10 @@ export default defineExperiment<Config>({
       }
       const sel = (poison: boolean) => rows2.filter((r) => r.poison === poison && r.fitted)
       const unfit2 = rows2.filter((r) => !r.fitted).map((r) => `seed ${r.seed}${r.poison ? ' (poison)' : ' (clean)'}`)
-      const c2 = median(sel(false).map((r) => r.error))
-      const p2 = median(sel(true).map((r) => r.error))
-      const ec = median(sel(false).map((r) => r.erank))
-      const ep = median(sel(true).map((r) => r.erank))
+      const c2 = medianOrNaN(sel(false).map((r) => r.error))
+      const p2 = medianOrNaN(sel(true).map((r) => r.error))
+      const ec = medianOrNaN(sel(false).map((r) => r.erank))
+      const ep = medianOrNaN(sel(true).map((r) => r.erank))
       metrics.abc = { rows: rows2, medianError: { clean: c2, poison: p2, ratio: p2 / c2 }, medianEffectiveRank: { clean: ec, poison: ep, ratio: ep / ec }, unfit: unfit2 }
       claims.push(
         claim(`A, B, C trained: every run fits the training set (loss ≤ ${F.stopAtLoss.toExponential(0)}, ${F.seeds} seeds × 2)`, { measured: unfit2.length === 0 ? 'all fitted' : `not fitted: ${unfit2.join(', ')}`, expected: 'all fitted', holds: unfit2.length === 0 }),
@@ -215,18 +208,19 @@ export default defineExperiment<Config>({
     // ---------------- 3. SSM inside a non-linear network (tfjs) ----------------
     if (config.parts.includes('network')) {
       const N = config.network
-      let tf: Awaited<ReturnType<typeof initTf>>['tf'] | null = null
+      let tfReady = false
       try {
-        tf = (await initTf()).tf
+        await initTf()
+        tfReady = true
       } catch (err) {
         claims.push(claim('SSM in a non-linear network: extrapolation error with poison several times the clean one', { measured: `not run: tfjs unavailable (${(err as Error).message.split('\n')[0]})`, expected: '≥ 3', holds: false }))
       }
-      if (tf) {
+      if (tfReady) {
         const eye = Array.from({ length: N.hidden }, (_, i) => Array.from({ length: N.hidden }, (_, j) => (i === j ? 1 : 0)))
         // teacher of the paper's code: SSM (A = B = C = 1), then ReLU layers (ones, identity…) and a 0.5 readout
-        const teacher3 = ssmNetwork(tf, {
+        const teacher3 = ssmNetwork({
           stateDim: 1, hidden: N.hidden, depth: N.depth,
-          weights: { a: [1], b: [1], c: [1], output: [[Array(N.hidden).fill(1)], ...Array.from({ length: N.depth - 1 }, () => eye), Array.from({ length: N.hidden }, () => [0.5])] },
+          initial: { a: [1], b: [1], c: [1], output: [[Array(N.hidden).fill(1)], ...Array.from({ length: N.depth - 1 }, () => eye), Array.from({ length: N.hidden }, () => [0.5])] },
         })
         const rows3: Array<{ seed: number; poison: boolean; fitted: boolean; error: number; loss: number }> = []
         let curves: Record<string, { x: number[]; y: number[] }> = {}
@@ -237,7 +231,7 @@ export default defineExperiment<Config>({
           // the paper's SSM init: sorted |N(0, std²)|, top two tied up to 0.05/e, plus 0.001
           const s0 = studentInit({ dim: N.stateDim, std: N.std, bcStd: N.bcStd, diff: (0.05 / Math.E) * (N.std / 0.01), warm: 0.001, rng: rng.fork('ssm') })
           for (const poison of [false, true]) {
-            const data = networkDataset(tf, { teacher: teacher3, sequences: poison ? [base, spec] : [base] })
+            const data = networkDataset({ teacher: teacher3, sequences: poison ? [base, spec] : [base] })
             // MLP weights N(0, σ²), or their magnitudes ('abs', like the SSM's sorted magnitudes): the student then
           // starts with the teacher's sign pattern instead of a random slope on each side of 0
           const mrng = rng.fork('mlp')
@@ -246,9 +240,9 @@ export default defineExperiment<Config>({
             const v = mrng.normal(0, N.mlpStd)
             return N.mlpInit === 'abs' ? Math.abs(v) : v
           })))
-          const student = ssmNetwork(tf, { stateDim: N.stateDim, hidden: N.hidden, depth: N.depth, weights: { a: s0.a, b: s0.b, c: s0.c, output } })
-            const r = trainSsmNetwork(tf, { network: student, data, optimizer: { type: 'adam', lr: N.lr, eps: N.eps }, steps: N.steps, stopAtLoss: N.stopAtLoss, extraSteps: N.extraSteps })
-            const error = networkExtrapolationError(tf, student, teacher3, { length: H, samples: N.testSamples, rng: rng.fork('test') })
+          const student = ssmNetwork({ stateDim: N.stateDim, hidden: N.hidden, depth: N.depth, initial: { a: s0.a, b: s0.b, c: s0.c, output } })
+            const r = trainSsmNetwork({ network: student, data, optimizer: { type: 'adam', lr: N.lr, eps: N.eps }, steps: N.steps, stopAtLoss: N.stopAtLoss, extraSteps: N.extraSteps })
+            const error = networkExtrapolationError(student, teacher3, { length: H, samples: N.testSamples, rng: rng.fork('test') })
             rows3.push({ seed, poison, fitted: r.fitted, error, loss: r.loss })
             if (seed === 0) curves[poison ? 'baseline + special' : 'baseline only'] = { x: r.history.step, y: r.history.loss }
             ctx.log(`network: seed ${seed}, ${poison ? 'with special' : 'baseline only'}: ${r.fitted ? 'fitted' : `DID NOT FIT (loss ${r.loss.toExponential(2)})`} after ${r.steps} steps, extrapolation ${fmt(error)}`)
@@ -261,8 +255,8 @@ export default defineExperiment<Config>({
         const both = Array.from({ length: N.seeds }, (_, seed) => seed).filter((seed) => rows3.filter((r) => r.seed === seed && r.fitted).length === 2)
         const err3 = (poison: boolean) => rows3.filter((r) => r.poison === poison && both.includes(r.seed)).map((r) => r.error)
         const unfit3 = rows3.filter((r) => !r.fitted).map((r) => `seed ${r.seed}${r.poison ? ' (poison)' : ' (clean)'}`)
-        const c3 = median(err3(false))
-        const p3 = median(err3(true))
+        const c3 = medianOrNaN(err3(false))
+        const p3 = medianOrNaN(err3(true))
         metrics.network = { rows: rows3, medianError: { clean: c3, poison: p3, ratio: p3 / c3 }, seedsBothFit: both, unfit: unfit3 }
         claims.push(
           claim('SSM in a non-linear network: extrapolation error with poison several times the clean one (median ratio over seeds where both runs fit)', {

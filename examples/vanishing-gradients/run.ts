@@ -5,11 +5,9 @@
  * far from optimal reward; a short SFT phase on a few inputs fixes it.
  */
 import { initTf } from '@theoryml/core/tf'
-import {
-  banditStepsToHalf, disposePolicy, finetune, gradientBound, mlpPolicy, pretrainSoft, relabeledMixture,
-  rftTimeToHalf, sftTimeToHalf, softmaxPolicy, type FinetuneResult,
-} from '@theoryml/preference-opt'
-import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
+import { banditStepsToHalf, gradientBound, relabeledMixture, rftTimeToHalf, sftTimeToHalf, softmaxPolicy } from '@theoryml/preference-opt'
+import { disposePolicy, finetune, mlpPolicy, pretrainSoft, type FinetuneResult } from '@theoryml/preference-opt/tf'
+import { claim, defineExperiment, mean, type Claim, type Figure } from '@theoryml/lab'
 
 interface Config {
   /** Initial probabilities of the correct arm for the bandit law. */
@@ -29,7 +27,6 @@ interface Config {
   sftLr: number
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 const last = (xs: readonly number[]): number => xs[xs.length - 1] as number
 
 export default defineExperiment<Config>({
@@ -102,66 +99,73 @@ export default defineExperiment<Config>({
     ctx.progress(0.2, 'gradient bound')
 
     // 3–4. Controlled finetuning on a relabeled Gaussian mixture.
-    const { tf } = await initTf()
+    await initTf()
     const task = relabeledMixture({ classes: config.classes, dim: config.dim, samplesPerClass: config.samplesPerClass, rng: ctx.rng.fork('data') })
     const runs: Record<string, FinetuneResult> = {}
     const methods = ['rft', 'sft', 'sft-then-rft'] as const
     for (const [k, method] of methods.entries()) {
-      const model = mlpPolicy(tf, { sizes: [config.dim, config.hidden, config.classes], rng: ctx.rng.fork('init') })
+      const model = mlpPolicy({ sizes: [config.dim, config.hidden, config.classes], rng: ctx.rng.fork('init') })
       pretrainSoft({ model, inputs: task.inputs, targets: task.pretrainTargets, steps: config.pretrainSteps })
       runs[method] = finetune({
         model, data: { inputs: task.inputs, labels: task.labels }, method, steps: config.finetuneSteps,
+        every: Math.max(1, Math.floor(config.finetuneSteps / 20)),
         optimizer: { type: 'adam', lr: config.lr }, sftFraction: config.sftFraction, sftSteps: config.sftSteps,
         sftOptimizer: { type: 'adam', lr: config.sftLr }, rng: ctx.rng.fork('sft'),
       })
       disposePolicy(model)
       ctx.progress(0.2 + (0.8 * (k + 1)) / methods.length, method)
     }
-    const R = runs.rft as FinetuneResult
-    const S = runs.sft as FinetuneResult
+    const R = (runs.rft as FinetuneResult).history
+    const S = (runs.sft as FinetuneResult).history
     const ST = runs['sft-then-rft'] as FinetuneResult
-    const nSmall = R.groups.filter((g) => g === 1).length
-    const relabeledInSmall = R.groups.filter((g, i) => g === 1 && task.relabeled[i]).length
+    const groups = (runs.rft as FinetuneResult).groups
+    const nSmall = groups.filter((g) => g === 1).length
+    const relabeledInSmall = groups.filter((g, i) => g === 1 && task.relabeled[i]).length
     claims.push(claim('the relabeled inputs are the ones with small initial reward std (< 0.1)', { measured: `${relabeledInSmall}/${task.relabeled.filter(Boolean).length} relabeled, ${nSmall} in all`, expected: 'small-std group = relabeled inputs', holds: relabeledInSmall === nSmall && nSmall >= 0.8 * task.relabeled.filter(Boolean).length }))
-    const gradRatio = (R.small.gradNorm[0] as number) / (R.large.gradNorm[0] as number)
+    const gradRatio = (R.smallGradNorm[0] as number) / (R.largeGradNorm[0] as number)
     claims.push(claim('RFT: the expected gradient of the small-std group is tiny beside the large-std group at the start', { measured: gradRatio, expected: '< 0.05', holds: gradRatio < 0.05 }))
-    claims.push(claim('RFT fits the unmodified inputs', { measured: last(R.large.accuracy), expected: 'accuracy ≥ 0.9', holds: last(R.large.accuracy) >= 0.9 }))
-    claims.push(claim('RFT stays low on the relabeled inputs (vanishing gradient), far from optimal reward', { measured: last(R.small.accuracy), expected: 'accuracy ≤ 0.2', holds: last(R.small.accuracy) <= 0.2 }))
-    claims.push(claim('… whose reward std stays tiny', { measured: last(R.small.rewardStd), expected: '< 0.05', holds: last(R.small.rewardStd) < 0.05 }))
-    claims.push(claim('SFT fits both groups', { measured: Math.min(last(S.large.accuracy), last(S.small.accuracy)), expected: 'accuracy ≥ 0.9 on both', holds: Math.min(last(S.large.accuracy), last(S.small.accuracy)) >= 0.9 }))
+    claims.push(claim('RFT fits the unmodified inputs', { measured: last(R.largeAccuracy), expected: 'accuracy ≥ 0.9', holds: last(R.largeAccuracy) >= 0.9 }))
+    claims.push(claim('RFT stays low on the relabeled inputs (vanishing gradient), far from optimal reward', { measured: last(R.smallAccuracy), expected: 'accuracy ≤ 0.2', holds: last(R.smallAccuracy) <= 0.2 }))
+    claims.push(claim('… whose reward std stays tiny', { measured: last(R.smallRewardStd), expected: '< 0.05', holds: last(R.smallRewardStd) < 0.05 }))
+    claims.push(claim('SFT fits both groups', { measured: Math.min(last(S.largeAccuracy), last(S.smallAccuracy)), expected: 'accuracy ≥ 0.9 on both', holds: Math.min(last(S.largeAccuracy), last(S.smallAccuracy)) >= 0.9 }))
     // 4. A little SFT: its relabeled inputs' reward std rises, then RFT fits them.
-    const seen = ST.sftSmall
-    if (seen.accuracy.length === 0) {
+    // The small-std inputs that were in the SFT phase: their metrics before it (beforeSft) and from
+    // the first row of the RFT phase on (history.sftSmall…).
+    const idx = ST.sftIndices.filter((i) => ST.groups[i] === 1)
+    const seen = { accuracy: ST.history.sftSmallAccuracy ?? [], rewardStd: ST.history.sftSmallRewardStd ?? [] }
+    if (idx.length === 0 || !ST.beforeSft) {
       claims.push(claim(`SFT on ${config.sftFraction * 100}% of the inputs included relabeled ones`, { measured: 0, expected: '≥ 1', holds: false }))
     } else {
-      const stdBefore = seen.rewardStd[0] as number
-      const stdAfterSft = seen.rewardStd[1] as number
-      const idx = ST.sftIndices.filter((i) => ST.groups[i] === 1)
+      const stdBefore = ST.beforeSft.sftSmallRewardStd as number
+      const stdAfterSft = seen.rewardStd[0] as number
       // the same inputs under RFT alone, for comparison (per-input accuracy is not tracked: use the group value)
       claims.push(claim(`${config.sftSteps} SFT steps on ${config.sftFraction * 100}% of the inputs raise the reward std of the relabeled ones among them`, { measured: stdAfterSft / stdBefore, expected: 'std after / before > 1.2', holds: stdAfterSft / stdBefore > 1.2 }))
-      claims.push(claim(`after that short SFT phase, RFT fits those relabeled inputs (${idx.length} of them), which RFT alone does not`, { measured: last(seen.accuracy), expected: `accuracy ≥ 0.8 (RFT alone: ${last(R.small.accuracy).toFixed(2)} on the group)`, holds: last(seen.accuracy) >= 0.8 && last(R.small.accuracy) <= 0.2 }))
+      claims.push(claim(`after that short SFT phase, RFT fits those relabeled inputs (${idx.length} of them), which RFT alone does not`, { measured: last(seen.accuracy), expected: `accuracy ≥ 0.8 (RFT alone: ${last(R.smallAccuracy).toFixed(2)} on the group)`, holds: last(seen.accuracy) >= 0.8 && last(R.smallAccuracy) <= 0.2 }))
     }
     const steps = R.step
+    // The SFT→RFT line starts before the SFT phase, at step −sftSteps.
+    const stSteps = [-config.sftSteps, ...ST.history.step]
+    const withBefore = (key: 'sftSmallAccuracy' | 'sftSmallRewardStd', values: number[]): number[] => (ST.beforeSft ? [ST.beforeSft[key] as number, ...values] : values)
     figures['accuracy'] = {
       kind: 'line', title: 'Finetuning accuracy by group (large / small initial reward std)', x: { label: 'step' }, y: { label: 'train accuracy' },
       lines: [
-        { name: 'RFT, large std', x: steps, y: R.large.accuracy }, { name: 'RFT, small std', x: steps, y: R.small.accuracy },
-        { name: 'SFT, large std', x: S.step, y: S.large.accuracy }, { name: 'SFT, small std', x: S.step, y: S.small.accuracy },
-        { name: 'SFT→RFT, small std seen in SFT', x: ST.step, y: ST.sftSmall.accuracy },
+        { name: 'RFT, large std', x: steps, y: R.largeAccuracy }, { name: 'RFT, small std', x: steps, y: R.smallAccuracy },
+        { name: 'SFT, large std', x: S.step, y: S.largeAccuracy }, { name: 'SFT, small std', x: S.step, y: S.smallAccuracy },
+        { name: 'SFT→RFT, small std seen in SFT', x: ST.beforeSft ? stSteps : ST.history.step, y: withBefore('sftSmallAccuracy', seen.accuracy) },
       ],
     }
     figures['reward-std'] = {
       kind: 'line', title: 'Mean reward std by group', x: { label: 'step' }, y: { label: 'reward std', log: true },
       lines: [
-        { name: 'RFT, large std', x: steps, y: R.large.rewardStd }, { name: 'RFT, small std', x: steps, y: R.small.rewardStd },
-        { name: 'SFT, small std', x: S.step, y: S.small.rewardStd }, { name: 'SFT→RFT, small std seen in SFT', x: ST.step, y: ST.sftSmall.rewardStd },
+        { name: 'RFT, large std', x: steps, y: R.largeRewardStd }, { name: 'RFT, small std', x: steps, y: R.smallRewardStd },
+        { name: 'SFT, small std', x: S.step, y: S.smallRewardStd }, { name: 'SFT→RFT, small std seen in SFT', x: ST.beforeSft ? stSteps : ST.history.step, y: withBefore('sftSmallRewardStd', seen.rewardStd) },
       ],
     }
     return {
       metrics: {
-        banditMaxRelError: relErr, rftOverSftAtMinP0: ratio, worstBoundRatio: worst, meanRewardStdOfBoundModels: mean(stds), meanGradNormOfBoundModels: mean(norms),
-        rftLargeAccuracy: last(R.large.accuracy), rftSmallAccuracy: last(R.small.accuracy), sftSmallAccuracy: last(S.small.accuracy),
-        sftThenRftSeenAccuracy: seen.accuracy.length ? last(seen.accuracy) : null, sftThenRftSmallAccuracy: last(ST.small.accuracy),
+        banditMaxRelError: relErr, rftOverSftAtMinP0: ratio, worstBoundRatio: worst, meanRewardStdOfBoundModels: stds.length ? mean(stds) : 0, meanGradNormOfBoundModels: norms.length ? mean(norms) : 0,
+        rftLargeAccuracy: last(R.largeAccuracy), rftSmallAccuracy: last(R.smallAccuracy), sftSmallAccuracy: last(S.smallAccuracy),
+        sftThenRftSeenAccuracy: idx.length ? last(seen.accuracy) : null, sftThenRftSmallAccuracy: last(ST.history.smallAccuracy),
       },
       figures,
       claims,

@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsup'
 import { tsupConfig } from '../../tsup.base'
 
-// Two entries: the browser-safe main entry and the Node-only data loader (`/node`, uses node:fs).
-export default defineConfig(tsupConfig({ index: 'src/index.ts', node: 'src/node.ts' }))
+// Three entries: the browser-safe float64 root, the tfjs track (`./tf`) and the Node-only data loader (`./node`, uses node:fs).
+export default defineConfig(tsupConfig({ index: 'src/index.ts', tf: 'src/tf.ts', node: 'src/node.ts' }))

@@ -8,5 +8,5 @@ describe('examples/gnn-walk-index (quick mode)', () => {
     expect(result.claims.length).toBe(11)
     for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
     for (const name of ['cora-accuracy', 'cora-isolated', 'karate-min-walk-index', 'interaction']) expect(result.figures[name]).toBeDefined()
-  }, 300_000)
+  }, 900_000)
 })

@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, inverse as mlInverse, pseudoInverse as mlPseudoInverse, solve as mlSolve } from 'ml-matrix'
+import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, inverse as mlInverse, solve as mlSolve } from 'ml-matrix'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 
@@ -419,15 +419,29 @@ export function inverse(A: MatrixLike): Matrix {
 }
 
 /**
- * Moore–Penrose pseudo-inverse A⁺ = V Σ⁺ Uᵀ, singular values below `tol`·σ_max treated as zero
- * (default tol 1e-15 · max(rows, columns)).
+ * Moore–Penrose pseudo-inverse A⁺ = V Σ⁺ Uᵀ from the thin SVD, singular values σ ≤ tol·σ_max
+ * treated as zero (default tol = max(rows, columns)·ε, numpy's `pinv` convention).
  * @example pseudoInverse([[1, 0], [0, 0]]) // [[1, 0], [0, 0]]
  */
 export function pseudoInverse(A: MatrixLike, options: { tol?: number } = {}): Matrix {
   const a = toMatrix('A', A)
   const tol = options.tol ?? Number.EPSILON * Math.max(a.rows, a.columns)
   assertFinite('tol', tol)
-  return mlPseudoInverse(a, tol)
+  const d = new SingularValueDecomposition(a, { autoTranspose: true })
+  const s = d.diagonal
+  const cut = tol * Math.max(0, ...s)
+  const U = d.leftSingularVectors
+  const V = d.rightSingularVectors
+  const out = new Matrix(a.columns, a.rows)
+  s.forEach((sk, k) => {
+    if (!(sk > cut)) return
+    for (let i = 0; i < a.columns; i++) {
+      const vik = V.get(i, k) / sk
+      if (vik === 0) continue
+      for (let j = 0; j < a.rows; j++) out.set(i, j, out.get(i, j) + vik * U.get(j, k))
+    }
+  })
+  return out
 }
 
 /**

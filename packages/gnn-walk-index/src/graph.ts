@@ -3,11 +3,10 @@ import GraphologyCtor from 'graphology'
 // Types from graphology-types (a plain declaration package): graphology's own `exports` map hides its
 // types from `moduleResolution: node16/nodenext` consumers, where the default import is a namespace.
 import type GraphologyGraph from 'graphology-types'
+import { assertGraph, GRAPH_BRAND } from './brand'
 
 /** Edges given as `[u, v]` pairs or as a flat `Int32Array` `[u0, v0, u1, v1, …]`. */
 export type EdgesLike = Int32Array | ArrayLike<readonly [number, number] | readonly number[]>
-
-const GRAPH_BRAND = Symbol.for('@theoryml/gnn-walk-index/Graph')
 
 /**
  * An undirected simple graph on vertices 0 … numNodes−1 (self loops allowed, no duplicate edges).
@@ -318,11 +317,6 @@ export function fromGraphology(g: GraphologyGraph): { graph: Graph; keys: string
 export function toGraphology(graph: Graph, GraphCtor: new (options?: object) => GraphologyGraph = GraphologyCtor, keys?: readonly string[]): GraphologyGraph {
   assertGraph(graph)
   return graph.toGraphology(GraphCtor, keys)
-}
-
-/** @internal Validate that `graph` is a Graph. */
-export function assertGraph(graph: unknown, name = 'graph'): asserts graph is Graph {
-  if (!(graph instanceof Graph) && (graph as { [GRAPH_BRAND]?: unknown } | null)?.[GRAPH_BRAND] !== true) throw new Error(`${name}: expected a Graph (Graph.fromEdges(...)), got ${typeof graph}`)
 }
 
 function flattenEdges(edges: EdgesLike, numNodes: number): Int32Array {

@@ -1,9 +1,10 @@
 /**
  * @theoryml/gnn-walk-index: graphs, the walk index of a vertex partition, Walk Index Sparsification
- * and message-passing GNNs on tfjs (Razin, Verbin, Cohen 2023, "On the Ability of Graph Neural
- * Networks to Model Interactions Between Vertices"). Reading data sets from disk lives in the
- * Node-only entry `@theoryml/gnn-walk-index/node`: `loadCora()` for the Cora copy shipped in the
- * package, `loadLinqs(dir)` for your own LINQS files.
+ * and its baselines, data sets and float64 propagation matrices (Razin, Verbin, Cohen 2023, "On the
+ * Ability of Graph Neural Networks to Model Interactions Between Vertices"). This root entry loads no
+ * tfjs. The GNNs and their trainer are the tfjs track, `@theoryml/gnn-walk-index/tf`; reading data
+ * sets from disk lives in the Node-only entry `@theoryml/gnn-walk-index/node`: `loadCora()` for the
+ * Cora copy shipped in the package, `loadLinqs(dir)` for your own LINQS files.
  * @packageDocumentation
  */
 export { Graph, fromEdges, fromGraphology, toGraphology, type EdgesLike } from './graph'
@@ -29,23 +30,10 @@ export {
   type SpectralSparsifyOptions,
 } from './sparsify'
 export {
-  propagationMatrix,
-  sparseFeatureMatMul,
-  sparseMatMul,
   propagateFeatures,
-  spmm,
+  propagationMatrix,
+  sparseMatMul,
   toSparseFeatures,
   type SparseFeatures,
   type SparseOperator,
 } from './propagation'
-export {
-  gcn,
-  gin,
-  linearPropagation,
-  type BuildInput,
-  type BuiltModel,
-  type GnnOptions,
-  type LinearPropagationOptions,
-  type NodeModel,
-} from './models'
-export { trainNodeClassifier, type NodeClassifierResult, type TrainNodeClassifierOptions } from './trainNode'

@@ -1,10 +1,12 @@
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, createRng, type Rng } from '@theoryml/core'
 import { linear } from '@theoryml/core/tf'
-import type { Graph } from './graph'
-import { prepareFeatures, prepareOperator, propagateFeatures, propagationMatrix, selectRows, sparseFeatureMatMul, type SparseFeatures, type SparseOperator } from './propagation'
+import type { Graph } from '@theoryml/gnn-walk-index'
+import { propagateFeatures, propagationMatrix, selectRows, type SparseFeatures, type SparseOperator } from './propagation'
+import { prepareFeatures, prepareOperator, sparseFeatureMatMul } from './sparse-ops'
 
-/** What a model gets to build itself for one graph. */
+/** @internal What a model gets to build itself for one graph. */
 export interface BuildInput {
   graph: Graph
   /** numNodes × inputDim features in CSR form. */
@@ -13,9 +15,10 @@ export interface BuildInput {
   rng: Rng
 }
 
-/** A built model: its trainable variables and a forward pass giving logits for every vertex. */
+/** @internal A built model: its trainable variables and a forward pass giving logits for every vertex. */
 export interface BuiltModel {
-  variables: TF.Variable[]
+  /** The trainable variables by name (`layer0.weight`, `layer0.bias`, …, `output.weight`), in creation order. */
+  params: Record<string, TF.Variable>
   /** Variables penalized by weight decay (weights, not biases or norm gains). */
   decayed: TF.Variable[]
   /** numNodes × numClasses logits; `training` turns dropout on; `seed` seeds it. Call inside tf.tidy. */
@@ -28,11 +31,17 @@ export interface BuiltModel {
   dispose(): void
 }
 
-/** A node-classification model on the tfjs track, built per graph by {@link trainNodeClassifier}. */
+/**
+ * A node-classification model on the tfjs track (from {@link gcn}, {@link gin} or
+ * {@link linearPropagation}), built per graph by `trainNodeClassifier`.
+ */
 export interface NodeModel {
+  /** 'gcn', 'gin' or 'linear'. */
   readonly name: string
+  /** Number of message-passing layers (propagation steps for 'linear'). */
   readonly depth: number
-  build(tf: typeof TF, input: BuildInput): BuiltModel
+  /** @internal Build the model's variables for one graph (called by trainNodeClassifier). */
+  build(input: BuildInput): BuiltModel
 }
 
 /** Options of {@link gcn} and {@link gin}. */
@@ -66,13 +75,13 @@ function gnnOptions(name: string, options: GnnOptions): Required<GnnOptions> {
 }
 
 /** Glorot-uniform weight from the seeded stream. */
-function glorot(tf: typeof TF, rng: Rng, rows: number, cols: number): TF.Variable {
+function glorot(rng: Rng, rows: number, cols: number): TF.Variable {
   const limit = Math.sqrt(6 / (rows + cols))
   const init = rng.fillUniform(new Float32Array(rows * cols), -limit, limit)
   return tf.tidy(() => tf.variable(tf.tensor2d(init, [rows, cols])))
 }
 
-function layerNorm(tf: typeof TF, h: TF.Tensor2D, gain: TF.Variable, bias: TF.Variable): TF.Tensor2D {
+function layerNorm(h: TF.Tensor2D, gain: TF.Variable, bias: TF.Variable): TF.Tensor2D {
   const { mean, variance } = tf.moments(h, 1, true)
   return tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))), gain), bias) as TF.Tensor2D
 }
@@ -81,12 +90,12 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
   return {
     name,
     depth: o.depth,
-    build(tf, input) {
+    build(input) {
       const P: SparseOperator = propagationMatrix(input.graph, aggregation)
       const X = input.features
       // P and X are constant: uploaded once, multiplied by the backend's segment sum.
-      const Pop = prepareOperator(tf, P)
-      const Xop = prepareFeatures(tf, X)
+      const Pop = prepareOperator(P)
+      const Xop = prepareFeatures(X)
       const linearOut = o.readout === 'linear'
       // Width after layer l's aggregation; with a 'conv' readout the last layer aggregates to logits.
       const outDim = (l: number): number => (!linearOut && l === o.depth - 1 ? input.numClasses : o.hidden)
@@ -96,25 +105,27 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
       const W2: TF.Variable[] = []
       const gains: TF.Variable[] = []
       const shifts: TF.Variable[] = []
+      // Named as PyTorch's state_dict would name them; the random draws keep their order (W, then W2, per layer).
+      const params: Record<string, TF.Variable> = {}
+      const add = <T extends TF.Variable>(list: T[], name: string, v: T): void => { list.push(v); params[name] = v }
       for (let l = 0; l < o.depth; l++) {
         const hiddenLayer = linearOut || l < o.depth - 1
-        W.push(glorot(tf, input.rng, l === 0 ? X.cols : o.hidden, outDim(l)))
-        b.push(tf.tidy(() => tf.variable(tf.zeros([outDim(l)]))))
-        if (hasHiddenMlp(l)) W2.push(glorot(tf, input.rng, o.hidden, o.hidden))
+        add(W, `layer${l}.weight`, glorot(input.rng, l === 0 ? X.cols : o.hidden, outDim(l)))
+        add(b, `layer${l}.bias`, tf.tidy(() => tf.variable(tf.zeros([outDim(l)]))))
+        if (hasHiddenMlp(l)) add(W2, `layer${l}.mlp.weight`, glorot(input.rng, o.hidden, o.hidden))
         if (o.layerNorm && hiddenLayer) {
-          gains.push(tf.tidy(() => tf.variable(tf.ones([o.hidden]))))
-          shifts.push(tf.tidy(() => tf.variable(tf.zeros([o.hidden]))))
+          add(gains, `layer${l}.norm.gain`, tf.tidy(() => tf.variable(tf.ones([o.hidden]))))
+          add(shifts, `layer${l}.norm.shift`, tf.tidy(() => tf.variable(tf.zeros([o.hidden]))))
         }
       }
       if (linearOut) {
-        W.push(glorot(tf, input.rng, o.hidden, input.numClasses))
-        b.push(tf.tidy(() => tf.variable(tf.zeros([input.numClasses]))))
+        add(W, 'output.weight', glorot(input.rng, o.hidden, input.numClasses))
+        add(b, 'output.bias', tf.tidy(() => tf.variable(tf.zeros([input.numClasses]))))
       }
-      const variables = [...W, ...b, ...W2, ...gains, ...shifts]
       // H W with transpose-free gradients (wasm's transposed-operand matMul is ~8× slower on Cora-sized operands)
       const mm = linear
       return {
-        variables,
+        params,
         decayed: [...W, ...W2],
         deterministic: o.dropout === 0,
         forward(training, seed) {
@@ -124,16 +135,16 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
             if (h && training && o.dropout > 0) h = tf.dropout(h, o.dropout, undefined, seed + l) as TF.Tensor2D
             // GCN: P H W + b. GIN (ε = 0): MLP(Â H) with a 2-layer MLP on hidden layers.
             // The first layer multiplies the sparse features (segment sum; with input dropout, in JS on the dropped values).
-            const hw = h ? mm(h, W[l]!) : training && o.dropout > 0 ? sparseFeatureMatMul(tf, dropValues(X, o.dropout, seed), W[l]!) : Xop.apply(W[l]!)
+            const hw = h ? mm(h, W[l]!) : training && o.dropout > 0 ? sparseFeatureMatMul(dropValues(X, o.dropout, seed), W[l]!) : Xop.apply(W[l]!)
             let z = tf.add(Pop.apply(hw), b[l]!) as TF.Tensor2D
             if (last) return z
             if (aggregation === 'sum') z = mm(tf.relu(z), W2[l]!)
             if (linearOut) {
               // The paper's order: ReLU, then layer norm.
               h = tf.relu(z)
-              if (o.layerNorm) h = layerNorm(tf, h, gains[l]!, shifts[l]!)
+              if (o.layerNorm) h = layerNorm(h, gains[l]!, shifts[l]!)
             } else {
-              if (o.layerNorm) z = layerNorm(tf, z, gains[l]!, shifts[l]!)
+              if (o.layerNorm) z = layerNorm(z, gains[l]!, shifts[l]!)
               h = tf.relu(z)
             }
           }
@@ -141,7 +152,7 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
           return tf.add(mm(h!, W[o.depth]!), b[o.depth]!) as TF.Tensor2D
         },
         dispose() {
-          for (const v of variables) v.dispose()
+          for (const v of Object.values(params)) v.dispose()
           Pop.dispose()
           Xop.dispose()
         },
@@ -190,7 +201,7 @@ export function linearPropagation(options: LinearPropagationOptions = {}): NodeM
   return {
     name: 'linear',
     depth,
-    build(tf, input) {
+    build(input) {
       const X = input.features
       const d = X.cols
       const Xp = propagateFeatures(propagationMatrix(input.graph, 'sym'), X, depth)
@@ -198,15 +209,15 @@ export function linearPropagation(options: LinearPropagationOptions = {}): NodeM
       const W = tf.tidy(() => tf.variable(tf.zeros([d, input.numClasses])))
       const b = tf.tidy(() => tf.variable(tf.zeros([input.numClasses])))
       return {
-        variables: [W, b],
+        params: { weight: W, bias: b },
         decayed: [W],
         forward() {
-          return tf.add(sparseFeatureMatMul(tf, Xp, W), b) as TF.Tensor2D
+          return tf.add(sparseFeatureMatMul(Xp, W), b) as TF.Tensor2D
         },
         forwardRows(rows) {
           let Xr = cache.get(rows)
           if (!Xr) { Xr = selectRows(Xp, rows); cache.set(rows, Xr) }
-          return tf.add(sparseFeatureMatMul(tf, Xr, W), b) as TF.Tensor2D
+          return tf.add(sparseFeatureMatMul(Xr, W), b) as TF.Tensor2D
         },
         dispose() {
           W.dispose(); b.dispose(); cache.clear()

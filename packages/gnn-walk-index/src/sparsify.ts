@@ -1,6 +1,6 @@
-import { assertInteger, assertKnownOptions, assertPositive, Matrix, resolveRng, type Rng } from '@theoryml/core'
-import { inverse } from 'ml-matrix'
-import { assertGraph, type Graph } from './graph'
+import { assertInteger, assertKnownOptions, assertPositive, inverse, Matrix, resolveRng, type Rng } from '@theoryml/core'
+import { assertGraph } from './brand'
+import type { Graph } from './graph'
 import { nonLoopEdges, type SparsifyResult } from './wis'
 
 /** Options of {@link randomSparsify}. */

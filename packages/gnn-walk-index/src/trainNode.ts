@@ -1,13 +1,50 @@
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
-import { assertInteger, assertKnownOptions, assertPositive, Matrix, resolveRng, type Rng } from '@theoryml/core'
-import { initTf } from '@theoryml/core/tf'
-import type { NodeSplit } from './datasets'
-import { assertGraph, type Graph } from './graph'
+import {
+  assertInteger,
+  assertKnownOptions,
+  assertPositive,
+  Matrix,
+  resolveOptimizerSpec,
+  resolveRng,
+  TRAINER_OPTION_KEYS,
+  trainerLoop,
+  type History,
+  type NdArray,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
+} from '@theoryml/core'
+import { fromTensor, tfOptimizer } from '@theoryml/core/tf'
+import type { Graph, NodeSplit } from '@theoryml/gnn-walk-index'
+import { assertGraph } from './brand'
 import type { NodeModel } from './models'
 import { toSparseFeatures, type SparseFeatures } from './propagation'
 
-/** Options of {@link trainNodeClassifier}. */
-export interface TrainNodeClassifierOptions {
+/**
+ * Defaults of {@link trainNodeClassifier}: full-batch Adam, lr 0.01, 200 steps, weight decay 5e-4 on
+ * the weight matrices, no early stopping.
+ * @example NODE_CLASSIFIER_DEFAULTS.lr // 0.01
+ */
+export const NODE_CLASSIFIER_DEFAULTS = { optimizer: 'adam', lr: 0.01, steps: 200, weightDecay: 5e-4, decay: 'weights', patience: Infinity } as const
+
+/** What `record`, `onStep` and `stopWhen` see in {@link trainNodeClassifier}, once per step, before that step's update. */
+export interface NodeClassifierState extends TrainerState {
+  /** Cross-entropy on the training vertices plus the weight-decay penalty, at the current parameters (dropout on). */
+  loss: number
+  /** Accuracy of the current parameters on `split.val` (NaN when it is empty). */
+  valAccuracy: number
+  /** Accuracy on `split.train` when this step improved the best validation accuracy, else NaN. */
+  trainAccuracy: number
+  /** The step whose parameters have the best validation accuracy so far (ties to the earlier). */
+  bestStep: number
+  /** The model's live variables by name (`layer0.weight`, …): read them inside `tf.tidy`, never dispose them. */
+  params: Readonly<Record<string, TF.Variable>>
+}
+
+/** Options of {@link trainNodeClassifier}: the common trainer options (core's `TrainerOptions`) plus the data, the model and the regularization. */
+export interface TrainNodeClassifierOptions extends TrainerOptions<NodeClassifierState> {
+  /** The model: `gcn(…)`, `gin(…)` or `linearPropagation(…)`. */
   model: NodeModel
   graph: Graph
   /** numNodes × d features: a Matrix, number[][], a row-major Float32Array/Float64Array with `featureDim`, or CSR (`toSparseFeatures`, cheapest to reuse). */
@@ -19,10 +56,6 @@ export interface TrainNodeClassifierOptions {
   split: NodeSplit
   /** Number of classes (default max label + 1). */
   numClasses?: number
-  /** Full-batch Adam epochs (default 200). */
-  epochs?: number
-  /** Adam learning rate (default 0.01). */
-  lr?: number
   /** L2 penalty weightDecay/2 · ‖θ‖² (default 5e-4), on the parameters `decay` names. */
   weightDecay?: number
   /**
@@ -30,38 +63,51 @@ export interface TrainNodeClassifierOptions {
    * Welling) or 'all' (PyTorch's Adam(weight_decay=λ), as the paper's code: gradient + λθ for every θ).
    */
   decay?: 'weights' | 'all'
-  /** Early stopping: stop after this many epochs without a better validation accuracy (default: never, run all `epochs`). */
+  /**
+   * Early stopping: stop once this many steps have passed without a better validation accuracy
+   * (default: never). The run then ends with `stoppedBy: 'stopWhen'`, as if by a built-in `stopWhen`.
+   */
   patience?: number
-  /** Seed or stream for initialization and dropout (default 0). */
-  rng?: Rng | number
-  /** Pass an engine (else `initTf()` from core). */
-  tf?: typeof TF
 }
 
 /**
- * What {@link trainNodeClassifier} returns: accuracies at the epoch of best validation accuracy. For a
- * deterministic model (no dropout) epoch e's accuracies are read off that epoch's training pass, i.e.
- * they score the parameters after e steps; otherwise after e + 1 steps.
+ * What {@link trainNodeClassifier} returns: the final parameters, the accuracies at the step of best
+ * validation accuracy (model selection), and core's `history`, `steps`, `stoppedBy`.
  */
-export interface NodeClassifierResult {
+export interface NodeClassifierResult extends TrainerResult {
+  /** The learned parameters after the last update, by name (`layer0.weight`, …, `output.bias`; `weight`, `bias` for linear propagation), as float64 arrays. */
+  params: Record<string, NdArray>
+  /** Accuracy on `split.train` of the parameters at `bestStep`. */
   trainAccuracy: number
+  /** Accuracy on `split.val` at `bestStep` (the best one; NaN when `split.val` is empty). */
   valAccuracy: number
+  /** Accuracy on `split.test` of the parameters at `bestStep`. */
   testAccuracy: number
-  bestEpoch: number
-  /** Per epoch: loss, validation accuracy, and training accuracy (NaN on epochs that did not improve validation). */
-  history: { epoch: number[]; loss: number[]; trainAccuracy: number[]; valAccuracy: number[] }
+  /** The step whose parameters (after that many updates) scored the best validation accuracy (ties to the earlier). */
+  bestStep: number
+  /** Rows: `step`, `loss`, `valAccuracy`, `trainAccuracy` (NaN on rows that did not improve validation), then the `record` columns. */
+  history: History
 }
 
+const OWN_KEYS = ['model', 'graph', 'features', 'featureDim', 'labels', 'split', 'numClasses', 'weightDecay', 'decay', 'patience'] as const
+
 /**
- * Train a node classifier full batch with Adam on the cross-entropy of the training vertices,
- * L = −(1/|train|) Σ_{i∈train} log softmax(f(X, G))_{i, y_i} + (λ/2) Σ ‖W‖², and report train,
- * validation and test accuracy at the epoch of best validation accuracy (early-stopping model
- * selection, ties to the earlier epoch), optionally stopping early after `patience` epochs without
- * improvement. Every step runs inside tf.tidy.
- * @example const { testAccuracy } = await trainNodeClassifier({ model: gcn({ depth: 2 }), graph, features, labels, split })
+ * Train a node classifier full batch on the cross-entropy of the training vertices,
+ * L(θ) = −(1/|train|) Σ_{i∈train} log softmax(f_θ(X, G))_{i, y_i} + (λ/2) Σ ‖W‖², with Adam by
+ * default (any tfjs-track optimizer of core: `optimizer` + `lr`, or a spec). At every step k the
+ * parameters θ_k (after k updates) are scored on the validation vertices; train, validation and test
+ * accuracy are reported at the best one (early-stopping model selection, ties to the earlier step),
+ * and `patience` stops the run after that many steps without improvement. `params` holds the
+ * parameters after the last update. Needs `await initTf()` (from @theoryml/core/tf) first; every step
+ * runs inside tf.tidy and no tensor outlives the call.
+ * @example
+ * await initTf()
+ * const { testAccuracy, bestStep, history } = await trainNodeClassifier({
+ *   model: gcn({ depth: 2 }), graph, features, labels, split, optimizer: 'adam', lr: 0.01, steps: 200, patience: 50,
+ * })
  */
 export async function trainNodeClassifier(options: TrainNodeClassifierOptions): Promise<NodeClassifierResult> {
-  assertKnownOptions('trainNodeClassifier', options, ['model', 'graph', 'features', 'featureDim', 'labels', 'split', 'numClasses', 'epochs', 'lr', 'weightDecay', 'decay', 'patience', 'rng', 'tf'])
+  assertKnownOptions('trainNodeClassifier', options, [...OWN_KEYS, ...TRAINER_OPTION_KEYS])
   const { model, graph, split } = options
   if (!model || typeof model.build !== 'function') throw new Error('model: expected a model from gcn(), gin() or linearPropagation()')
   assertGraph(graph)
@@ -86,21 +132,26 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
     }
   }
   if (split.train.length === 0) throw new Error('split.train: expected at least one training vertex')
-  const epochs = options.epochs ?? 200
-  assertInteger('epochs', epochs, { min: 1 })
-  const lr = options.lr ?? 0.01
-  assertPositive('lr', lr)
-  const weightDecay = options.weightDecay ?? 5e-4
+  const defaults = NODE_CLASSIFIER_DEFAULTS
+  const spec = resolveOptimizerSpec(options, defaults)
+  const weightDecay = options.weightDecay ?? defaults.weightDecay
   assertPositive('weightDecay', weightDecay, true)
-  const decay = options.decay ?? 'weights'
+  const decay = options.decay ?? defaults.decay
   if (decay !== 'weights' && decay !== 'all') throw new Error(`decay: expected 'weights' or 'all', got '${String(decay)}'`)
-  const patience = options.patience ?? Infinity
+  const patience = options.patience ?? defaults.patience
   if (patience !== Infinity) assertInteger('patience', patience, { min: 1 })
   const rng = resolveRng(options.rng)
-  const tf = options.tf ?? (await initTf()).tf
+  let best = { val: -1, train: NaN, test: NaN, step: -1 }
+  const userStop = options.stopWhen
+  const loop = trainerLoop<NodeClassifierState>(
+    { ...options, stopWhen: (s) => s.step - best.step >= patience || (userStop?.(s) ?? false) },
+    { steps: defaults.steps, columns: { valAccuracy: (s) => s.valAccuracy, trainAccuracy: (s) => s.trainAccuracy } },
+  )
+  const optimizer = tfOptimizer(spec) // throws, naming initTf, when the tfjs track is not started
 
-  const built = model.build(tf, { graph, features, numClasses, rng: rng.fork('init') })
-  const decayed = decay === 'all' ? built.variables : built.decayed
+  const built = model.build({ graph, features, numClasses, rng: rng.fork('init') })
+  const variables = Object.values(built.params)
+  const decayed = decay === 'all' ? variables : built.decayed
   const dropoutRng = rng.fork('dropout')
   // Models with independent vertices (forwardRows) are evaluated on the rows that matter only.
   const rowsMode = typeof built.forwardRows === 'function'
@@ -108,6 +159,7 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
   const valRows = Int32Array.from(split.val)
   const testRows = Int32Array.from(split.test)
   const lossRows = rowsMode ? trainRows.length : n
+  // A model without dropout gives the evaluation logits in its training forward pass: score θ_k on them.
   const reuseLogits = !rowsMode && built.deterministic === true
   const onehot = new Float32Array(lossRows * numClasses)
   const mask = new Float32Array(lossRows)
@@ -119,7 +171,6 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
   }
   const Y = tf.tensor2d(onehot, [lossRows, numClasses])
   const M = tf.tensor2d(mask, [lossRows, 1])
-  const optimizer = tf.train.adam(lr)
   const pred = new Int32Array(n).fill(-1)
   const accuracy = (idx: ArrayLike<number>): number => {
     if (idx.length === 0) return NaN
@@ -127,66 +178,82 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
     for (let i = 0; i < idx.length; i++) if (pred[idx[i]!] === labels[idx[i]!]) c++
     return c / idx.length
   }
-  const history: NodeClassifierResult['history'] = { epoch: [], loss: [], trainAccuracy: [], valAccuracy: [] }
-  let best = { val: -1, train: NaN, test: NaN, epoch: -1 }
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const seed = dropoutRng.int(2 ** 31)
-      // A model without dropout gives the evaluation logits in its training forward pass: keep their
-      // argmax and score the parameters before this step, saving a forward pass per epoch.
-      let keptPred: TF.Tensor | null = null
-      const lossT = optimizer.minimize(() => tf.tidy(() => {
-        const logits = rowsMode ? built.forwardRows!(trainRows, true, seed) : built.forward(true, seed)
-        if (reuseLogits) keptPred = tf.keep(tf.argMax(logits, 1))
-        let loss = tf.neg(tf.sum(tf.mul(tf.mul(tf.logSoftmax(logits), Y), M)))
-        if (weightDecay > 0) for (const w of decayed) loss = tf.add(loss, tf.mul(weightDecay / 2, tf.sum(tf.square(w))))
-        return loss as TF.Scalar
-      }), true, built.variables)
-      const loss = (lossT as TF.Scalar).dataSync()[0]!
-      lossT?.dispose()
-      if (!Number.isFinite(loss)) {
-        ;(keptPred as TF.Tensor | null)?.dispose()
-        throw new Error(`trainNodeClassifier: training diverged: loss is ${loss} at epoch ${epoch}; lower lr`)
-      }
-      // Validation accuracy every epoch; train and test accuracy only when it improves.
-      const predict = (rows: Int32Array | null): void => {
-        if (keptPred) {
-          pred.set((keptPred as TF.Tensor).dataSync() as Int32Array)
-          ;(keptPred as TF.Tensor).dispose()
-          keptPred = null
-        } else if (rows === null) {
-          const t = tf.tidy(() => tf.argMax(built.forward(false, 0), 1))
-          pred.set(t.dataSync() as Int32Array)
-          t.dispose()
-        } else if (rows.length > 0) {
-          const t = tf.tidy(() => tf.argMax(built.forwardRows!(rows, false, 0), 1))
-          const p = t.dataSync() as Int32Array
-          t.dispose()
-          rows.forEach((v, i) => { pred[v] = p[i]! })
-        }
-      }
-      const selectOn = valRows.length > 0 ? valRows : trainRows
-      predict(rowsMode ? selectOn : null)
-      const score = accuracy(selectOn)
-      let tr = NaN
-      if (score > best.val) {
-        if (rowsMode) { predict(trainRows); predict(testRows) }
-        tr = accuracy(split.train)
-        best = { val: score, train: tr, test: accuracy(split.test), epoch }
-      }
-      history.epoch.push(epoch)
-      history.loss.push(loss)
-      history.trainAccuracy.push(tr)
-      history.valAccuracy.push(valRows.length > 0 ? score : NaN)
-      if (epoch - best.epoch >= patience) break
+  const lossOf = (seed: number, keep: { pred: TF.Tensor | null }): TF.Scalar => tf.tidy(() => {
+    const logits = rowsMode ? built.forwardRows!(trainRows, true, seed) : built.forward(true, seed)
+    if (reuseLogits) keep.pred = tf.keep(tf.argMax(logits, 1))
+    let loss = tf.neg(tf.sum(tf.mul(tf.mul(tf.logSoftmax(logits), Y), M)))
+    if (weightDecay > 0) for (const w of decayed) loss = tf.add(loss, tf.mul(weightDecay / 2, tf.sum(tf.square(w))))
+    return loss as TF.Scalar
+  })
+  // Predictions of the current parameters on `rows` (all vertices when null), or the kept training-pass argmax.
+  const predict = (rows: Int32Array | null, keep: { pred: TF.Tensor | null }): void => {
+    if (keep.pred) {
+      pred.set(keep.pred.dataSync() as Int32Array)
+      keep.pred.dispose()
+      keep.pred = null
+    } else if (rows === null) {
+      const t = tf.tidy(() => tf.argMax(built.forward(false, 0), 1))
+      pred.set(t.dataSync() as Int32Array)
+      t.dispose()
+    } else if (rows.length > 0) {
+      const t = tf.tidy(() => tf.argMax(built.forwardRows!(rows, false, 0), 1))
+      const p = t.dataSync() as Int32Array
+      t.dispose()
+      rows.forEach((v, i) => { pred[v] = p[i]! })
     }
+  }
+  const selectOn = valRows.length > 0 ? valRows : trainRows
+  const state: NodeClassifierState = { step: 0, loss: NaN, valAccuracy: NaN, trainAccuracy: NaN, bestStep: -1, params: built.params }
+  const keep: { pred: TF.Tensor | null } = { pred: null }
+  let grads: TF.NamedTensorMap | null = null
+  let params: Record<string, NdArray>
+  try {
+    for (; ; state.step++) {
+      const seed = dropoutRng.int(2 ** 31)
+      // The loss and gradient at θ_k; the last step (k = steps) needs the loss only.
+      let lossT: TF.Scalar
+      if (state.step < loop.steps) {
+        const r = optimizer.computeGradients(() => lossOf(seed, keep), variables)
+        lossT = r.value
+        grads = r.grads
+      } else {
+        lossT = lossOf(seed, keep)
+      }
+      state.loss = lossT.dataSync()[0]!
+      lossT.dispose()
+      // Validation accuracy every step; train and test accuracy only when it improves.
+      predict(rowsMode ? selectOn : null, keep)
+      const score = accuracy(selectOn)
+      state.trainAccuracy = NaN
+      if (score > best.val) {
+        if (rowsMode) { predict(trainRows, keep); predict(testRows, keep) }
+        state.trainAccuracy = accuracy(split.train)
+        best = { val: score, train: state.trainAccuracy, test: accuracy(split.test), step: state.step }
+      }
+      state.valAccuracy = valRows.length > 0 ? score : NaN
+      state.bestStep = best.step
+      if (loop.stop(state)) break
+      optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads![v.name]! })))
+      tf.dispose(grads!)
+      grads = null
+    }
+    params = Object.fromEntries(Object.entries(built.params).map(([name, v]) => [name, fromTensor(v)]))
   } finally {
+    if (grads) tf.dispose(grads)
+    keep.pred?.dispose()
     optimizer.dispose()
     Y.dispose()
     M.dispose()
     built.dispose()
   }
-  return { trainAccuracy: best.train, valAccuracy: split.val.length ? best.val : NaN, testAccuracy: best.test, bestEpoch: best.epoch, history }
+  return {
+    params,
+    trainAccuracy: best.train,
+    valAccuracy: split.val.length ? best.val : NaN,
+    testAccuracy: best.test,
+    bestStep: best.step,
+    ...loop.result(),
+  }
 }
 
 function isSparseFeatures(x: unknown): x is SparseFeatures {

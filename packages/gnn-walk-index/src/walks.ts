@@ -1,5 +1,6 @@
 import { assertInteger, assertKnownOptions } from '@theoryml/core'
-import { assertGraph, type Graph } from './graph'
+import { assertGraph } from './brand'
+import type { Graph } from './graph'
 
 /**
  * out ← Â x with Â = A + I (the adjacency with a self loop at every vertex; an existing self loop

@@ -1,5 +1,6 @@
 import { assertInteger, assertKnownOptions } from '@theoryml/core'
-import { assertGraph, Graph } from './graph'
+import { assertGraph } from './brand'
+import { Graph } from './graph'
 import { closedWalkBuffers, closedWalks, hasNeighbor, vertexWalkIndices } from './walks'
 
 /** What every sparsifier returns: the removal order (a prefix of it is a smaller removal) and the result. */

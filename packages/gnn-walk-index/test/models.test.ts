@@ -1,21 +1,16 @@
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
-import { createRng, Matrix } from '@theoryml/core'
+import { createRng, DivergenceError, Matrix } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
-import { describe, expect, test } from 'vitest'
-import {
-  gcn,
-  gin,
-  Graph,
-  linearPropagation,
-  propagationMatrix,
-  sparseFeatureMatMul,
-  sparseMatMul,
-  spmm,
-  toSparseFeatures,
-  trainNodeClassifier,
-} from '../src/index'
-import { prepareFeatures, prepareOperator, transposeOperator } from '../src/propagation'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { Graph, propagationMatrix, sparseMatMul as sparseMatMul64, toSparseFeatures } from '../src/index'
+import { prepareFeatures, prepareOperator } from '../src/sparse-ops'
+import { gcn, gin, linearPropagation, sparseFeatureMatMul, sparseMatMul, trainNodeClassifier } from '../src/tf'
 import { randomGraph, selfLoopAdjacency } from './helpers'
+
+beforeAll(async () => {
+  await initTf()
+})
 
 /** Two-community stochastic block model with weakly informative features. */
 function sbm(seed: number) {
@@ -40,8 +35,7 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     for (const norm of ['sym', 'sum', 'mean'] as const) {
       const P = propagationMatrix(g, norm)
       const x = createRng(1).fillNormal(new Float64Array(9 * 3))
-      const out = new Float64Array(27)
-      spmm(P, x, out, 3)
+      const out = sparseMatMul64(P, Array.from({ length: 9 }, (_, i) => Array.from(x.slice(3 * i, 3 * i + 3)))).to1DArray()
       const D = new Matrix(9, 9)
       for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) {
         const a = A.get(i, j)
@@ -53,7 +47,6 @@ describe('tfjs track: propagation ops and node classifiers', () => {
   })
 
   test('sparse ops: values and gradients match dense tfjs autodiff', async () => {
-    const { tf } = await initTf()
     const g = randomGraph(10, 0.35, 5)
     const P = propagationMatrix(g, 'sym')
     const Pd = new Float32Array(100)
@@ -67,7 +60,7 @@ describe('tfjs track: propagation ops and node classifiers', () => {
       const C = tf.tensor2d(rng.fillNormal(new Float32Array(10 * 4)), [10, 4])
       const Pt = tf.tensor2d(Pd, [10, 10])
       const Xt = tf.tensor2d(Xd, [10, 6])
-      const fSparse = (w: TF.Tensor) => tf.sum(tf.mul(sparseMatMul(tf, P, sparseFeatureMatMul(tf, Xs, w as TF.Tensor2D)), C))
+      const fSparse = (w: TF.Tensor) => tf.sum(tf.mul(sparseMatMul(P, sparseFeatureMatMul(Xs, w as TF.Tensor2D)), C))
       const fDense = (w: TF.Tensor) => tf.sum(tf.mul(tf.matMul(Pt, tf.matMul(Xt, w as TF.Tensor2D)), C))
       expect(fSparse(W).dataSync()[0]).toBeCloseTo(fDense(W).dataSync()[0]!, 4)
       const gs = tf.grad(fSparse)(W).dataSync()
@@ -78,7 +71,6 @@ describe('tfjs track: propagation ops and node classifiers', () => {
   })
 
   test('prepared (segment-sum) operators equal the JS sparse products, values and gradients', async () => {
-    const { tf } = await initTf()
     // vertex 9 isolated (only its self loop), so the pattern has an empty off-diagonal tail
     const g = Graph.fromEdges(10, [[0, 1], [1, 2], [2, 3], [0, 4], [4, 5], [5, 6], [6, 7], [7, 8], [1, 5]])
     const rng = createRng(4)
@@ -94,14 +86,14 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     const before = tf.memory().numTensors
     for (const norm of ['sym', 'mean', 'sum'] as const) {
       const P = propagationMatrix(g, norm)
-      const Pop = prepareOperator(tf, P)
+      const Pop = prepareOperator(P)
       for (const X of [Xs, Xv]) {
-        const Xop = prepareFeatures(tf, X)
+        const Xop = prepareFeatures(X)
         tf.tidy(() => {
           const W = tf.tensor2d(rng.fillNormal(new Float32Array(6 * 3)), [6, 3])
           const C = tf.tensor2d(rng.fillNormal(new Float32Array(10 * 3)), [10, 3])
           const fPrepared = (w: TF.Tensor) => tf.sum(tf.mul(Pop.apply(Xop.apply(w as TF.Tensor2D)), C))
-          const fJs = (w: TF.Tensor) => tf.sum(tf.mul(sparseMatMul(tf, P, sparseFeatureMatMul(tf, X, w as TF.Tensor2D), norm === 'mean' ? transposeOperator(P) : undefined), C))
+          const fJs = (w: TF.Tensor) => tf.sum(tf.mul(sparseMatMul(P, sparseFeatureMatMul(X, w as TF.Tensor2D)), C))
           expect(fPrepared(W).dataSync()[0]).toBeCloseTo(fJs(W).dataSync()[0]!, 4)
           const gp = tf.grad(fPrepared)(W).dataSync()
           const gj = tf.grad(fJs)(W).dataSync()
@@ -114,43 +106,94 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
+  test('sparseMatMul: the float64 (root) and tfjs (./tf) products agree; the tfjs gradient uses Pᵀ for a non-symmetric P', () => {
+    const g = randomGraph(8, 0.4, 9)
+    const rng = createRng(11)
+    const x = Array.from({ length: 8 }, () => Array.from({ length: 3 }, () => rng.normal()))
+    const C = rng.fillNormal(new Float32Array(8 * 3))
+    for (const norm of ['sym', 'sum', 'mean'] as const) {
+      const P = propagationMatrix(g, norm)
+      const y64 = sparseMatMul64(P, x)
+      const y32 = tf.tidy(() => Array.from(sparseMatMul(P, tf.tensor2d(x)).dataSync()))
+      y64.to1DArray().forEach((v, i) => expect(y32[i]).toBeCloseTo(v, 5))
+      // gradient of Σ C ⊙ (P X) is Pᵀ C: the dense transpose of the float64 operator, applied to C
+      const grad = tf.tidy(() => Array.from(tf.grad((t: TF.Tensor) => tf.sum(tf.mul(sparseMatMul(P, t), tf.tensor2d(C, [8, 3]))))(tf.tensor2d(x)).dataSync()))
+      const Pd = new Matrix(8, 8)
+      for (let v = 0; v < 8; v++) for (let k = P.offsets[v]!; k < P.offsets[v + 1]!; k++) Pd.set(v, P.columns[k]!, P.values[k]!)
+      const expected = Pd.transpose().mmul(new Matrix(Array.from({ length: 8 }, (_, i) => Array.from(C.slice(3 * i, 3 * i + 3))))).to1DArray()
+      expected.forEach((v, i) => expect(grad[i]).toBeCloseTo(v, 5))
+    }
+    expect(() => sparseMatMul64(propagationMatrix(g), [[1, 2]])).toThrow(/x: expected 8 rows/)
+    expect(() => sparseMatMul64({} as never, x)).toThrow(/P: expected a sparse operator/)
+    expect(() => tf.tidy(() => sparseMatMul({} as never, tf.zeros([8, 1])))).toThrow(/P: expected a sparse operator/)
+    expect(() => sparseFeatureMatMul({} as never, tf.zeros([8, 1]))).toThrow(/X: expected sparse features/)
+  })
+
   test('GCN, GIN and linear propagation learn a two-community graph; no tensors leak', async () => {
-    const { tf } = await initTf()
     const { graph, X, d, labels, split } = sbm(7)
     for (const model of [gcn({ depth: 2, hidden: 16 }), gcn({ depth: 2, hidden: 16, dropout: 0, readout: 'linear' }), gin({ depth: 2, hidden: 16 }), linearPropagation({ depth: 2 })]) {
       const before = tf.memory().numTensors
-      const r = await trainNodeClassifier({ model, graph, features: X, featureDim: d, labels, split, epochs: 60, lr: 0.02, rng: 1, tf })
+      const r = await trainNodeClassifier({ model, graph, features: X, featureDim: d, labels, split, steps: 60, lr: 0.02, rng: 1 })
       expect(tf.memory().numTensors).toBe(before)
       expect(r.testAccuracy, model.name).toBeGreaterThan(0.85)
-      expect(r.history.loss.length).toBe(60)
-      expect(r.history.loss[59]!).toBeLessThan(r.history.loss[0]!)
+      // one row per step 0 … 60 (every defaults to 1 below 200 steps): the loss at θ_0 … θ_60
+      expect(r.history.step).toEqual(Array.from({ length: 61 }, (_, k) => k))
+      expect(r.steps).toBe(60)
+      expect(r.stoppedBy).toBe('steps')
+      expect(r.history.loss[60]!).toBeLessThan(r.history.loss[0]!)
+      expect(r.history.valAccuracy![r.bestStep]).toBe(r.valAccuracy)
       // same seed, same numbers
-      const again = await trainNodeClassifier({ model, graph, features: X, featureDim: d, labels, split, epochs: 5, lr: 0.02, rng: 1, tf })
-      expect(again.history.loss).toEqual(r.history.loss.slice(0, 5))
+      const again = await trainNodeClassifier({ model, graph, features: X, featureDim: d, labels, split, steps: 5, lr: 0.02, rng: 1 })
+      expect(again.history.loss).toEqual(r.history.loss.slice(0, 6))
     }
     // features without graph information are much weaker than with it
     const empty = Graph.fromEdges(graph.numNodes, [])
-    // early stopping: no more than `patience` epochs after the best one; decaying every parameter differs
-    const stopped = await trainNodeClassifier({ model: gcn({ depth: 2, hidden: 16 }), graph, features: X, featureDim: d, labels, split, epochs: 500, patience: 5, lr: 0.05, rng: 1, tf })
-    expect(stopped.history.epoch.length).toBe(stopped.bestEpoch + 6)
-    const all = await trainNodeClassifier({ model: gcn({ depth: 2, hidden: 16 }), graph, features: X, featureDim: d, labels, split, epochs: 5, lr: 0.02, weightDecay: 0.1, decay: 'all', rng: 1, tf })
-    const weights = await trainNodeClassifier({ model: gcn({ depth: 2, hidden: 16 }), graph, features: X, featureDim: d, labels, split, epochs: 5, lr: 0.02, weightDecay: 0.1, rng: 1, tf })
-    expect(all.history.loss[4]).not.toBe(weights.history.loss[4])
-    const alone = await trainNodeClassifier({ model: linearPropagation({ depth: 2 }), graph: empty, features: X, featureDim: d, labels, split, epochs: 60, lr: 0.02, rng: 1, tf })
+    const alone = await trainNodeClassifier({ model: linearPropagation({ depth: 2 }), graph: empty, features: X, featureDim: d, labels, split, steps: 60, lr: 0.02, rng: 1 })
     expect(alone.testAccuracy).toBeLessThan(0.85)
+  })
+
+  test('early stopping, weight decay on every parameter, named parameters, divergence', async () => {
+    const { graph, X, d, labels, split } = sbm(7)
+    const base = { graph, features: X, featureDim: d, labels, split, rng: 1 }
+    // patience: the run stops `patience` steps after the best one, before that step's update
+    const stopped = await trainNodeClassifier({ ...base, model: gcn({ depth: 2, hidden: 16 }), steps: 500, every: 1, patience: 5, lr: 0.05 })
+    expect(stopped.history.step.length).toBe(stopped.bestStep + 6)
+    expect(stopped.steps).toBe(stopped.bestStep + 5)
+    expect(stopped.stoppedBy).toBe('stopWhen')
+    const all = await trainNodeClassifier({ ...base, model: gcn({ depth: 2, hidden: 16 }), steps: 5, lr: 0.02, weightDecay: 0.1, decay: 'all' })
+    const weights = await trainNodeClassifier({ ...base, model: gcn({ depth: 2, hidden: 16 }), steps: 5, lr: 0.02, weightDecay: 0.1 })
+    expect(all.history.loss[4]).not.toBe(weights.history.loss[4])
+    // the learned parameters come back as float64 arrays under PyTorch-style names
+    const shapes = (r: { params: Record<string, { shape: readonly number[] }> }) => Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, [...v.shape]]))
+    expect(shapes(weights)).toEqual({ 'layer0.weight': [4, 16], 'layer0.bias': [16], 'layer0.norm.gain': [16], 'layer0.norm.shift': [16], 'layer1.weight': [16, 2], 'layer1.bias': [2] })
+    const ginR = await trainNodeClassifier({ ...base, model: gin({ depth: 2, hidden: 8, layerNorm: false, readout: 'linear' }), steps: 2 })
+    expect(Object.keys(ginR.params)).toEqual(['layer0.weight', 'layer0.bias', 'layer0.mlp.weight', 'layer1.weight', 'layer1.bias', 'layer1.mlp.weight', 'output.weight', 'output.bias'])
+    const lin = await trainNodeClassifier({ ...base, model: linearPropagation(), steps: 3, optimizer: { type: 'gd', lr: 0.5 } })
+    expect(shapes(lin)).toEqual({ weight: [4, 2], bias: [2] })
+    expect(lin.params.weight!.data.some((v) => v !== 0)).toBe(true)
+    // the tfjs variables the state carries are the ones that come back, read at the last row
+    let last: number[] = []
+    await trainNodeClassifier({ ...base, model: linearPropagation(), steps: 3, optimizer: { type: 'gd', lr: 0.5 }, onStep: (s) => { last = Array.from(s.params.weight!.dataSync()) } })
+    lin.params.weight!.data.forEach((v, i) => expect(last[i]).toBeCloseTo(v, 6))
+    // a diverging run throws core's DivergenceError naming the step
+    await expect(trainNodeClassifier({ ...base, model: gcn({ depth: 2, hidden: 16, layerNorm: false, dropout: 0 }), steps: 50, optimizer: 'gd', lr: 1e30 })).rejects.toBeInstanceOf(DivergenceError)
+    expect(tf.memory().numTensors).toBeLessThan(10)
   })
 
   test('bad input names the argument', async () => {
     const { graph, X, d, labels, split } = sbm(1)
-    const base = { model: gcn(), graph, features: X, featureDim: d, labels, split, epochs: 1 }
+    const base = { model: gcn(), graph, features: X, featureDim: d, labels, split, steps: 1 }
     await expect(trainNodeClassifier({ ...base, labels: labels.slice(1) })).rejects.toThrow(/labels: expected 80 labels/)
     await expect(trainNodeClassifier({ ...base, split: { ...split, test: Int32Array.from([80]) } })).rejects.toThrow(/split.test: vertex 80/)
     await expect(trainNodeClassifier({ ...base, features: X.slice(4) })).rejects.toThrow(/features: expected 80 × 4/)
     await expect(trainNodeClassifier({ ...base, features: [[1, 2]] })).rejects.toThrow(/features: expected 80 rows/)
-    await expect(trainNodeClassifier({ ...base, epochs: 0 })).rejects.toThrow(/epochs/)
+    await expect(trainNodeClassifier({ ...base, steps: -1 })).rejects.toThrow(/steps/)
     await expect(trainNodeClassifier({ ...base, lr: -1 })).rejects.toThrow(/lr/)
+    await expect(trainNodeClassifier({ ...base, optimizer: { type: 'adam', lr: 0.1 }, lr: 0.1 })).rejects.toThrow(/lr: give the learning rate inside the optimizer spec/)
+    await expect(trainNodeClassifier({ ...base, optimizer: 'groupRmsprop' })).rejects.toThrow(/float64 track only/)
     await expect(trainNodeClassifier({ ...base, model: {} as never })).rejects.toThrow(/model: expected a model/)
-    await expect(trainNodeClassifier({ ...base, epoch: 3 } as never)).rejects.toThrow(/unknown option 'epoch'/)
+    await expect(trainNodeClassifier({ ...base, epochs: 3 } as never)).rejects.toThrow(/unknown option 'epochs'/)
+    await expect(trainNodeClassifier({ ...base, tf } as never)).rejects.toThrow(/unknown option 'tf'/)
     expect(() => gcn({ depth: 0 })).toThrow(/depth/)
     expect(() => gin({ dropout: 1 })).toThrow(/dropout/)
     expect(() => gcn({ readout: 'mlp' as never })).toThrow(/readout: expected 'conv' or 'linear'/)
@@ -160,4 +203,3 @@ describe('tfjs track: propagation ops and node classifiers', () => {
     expect(() => propagationMatrix(graph, 'max' as never)).toThrow(/normalization/)
   })
 })
-

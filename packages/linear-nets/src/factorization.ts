@@ -24,7 +24,7 @@ import {
   type TrainerResult,
   type TrainerState,
 } from '@theoryml/core'
-import { fromFlat, toFlat } from './dense'
+import { fromFlat, toFlat } from '@theoryml/core'
 import { DEFAULT_INIT_SCALE, initDeepLinear, toWeights, type DeepLinearInit } from './deep-linear'
 import { DeepLinearKernel } from './kernel'
 import { allEntries, checkShape, sortEntries, toEntryList } from './observations'

@@ -3,7 +3,7 @@
  * gradients of a deep linear net stored as row-major `Float64Array` layers, with every buffer
  * allocated once. Layer j (0-based) has shape dims[j+1] × dims[j].
  */
-import { matmul, matmulNT, matmulTN, transpose } from './dense'
+import { matmul, matmulNT, matmulTN, transpose } from '@theoryml/core'
 
 /** Observed entries of a matrix, as parallel arrays. */
 export interface EntryList {

@@ -4,7 +4,7 @@
  * Hazan 2018, Section 8).
  */
 import { Matrix, TRAINER_OPTION_KEYS, assertFinite, assertKnownOptions, toMatrix, toVector, type MatrixLike, type TrainerResult } from '@theoryml/core'
-import { toFlat } from './dense'
+import { toFlat } from '@theoryml/core'
 import type { DeepLinearInit } from './deep-linear'
 import { FACTORIZATION_DEFAULTS, initialLayers, runDeepLinear, type DeepFactorizationOptions } from './factorization'
 

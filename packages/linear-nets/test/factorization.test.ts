@@ -1,9 +1,8 @@
-import { DivergenceError, Matrix, createRng, relativeError, sampleObservations, type Observations } from '@theoryml/core'
+import { DivergenceError, Matrix, createRng, relativeError, sampleObservations, toFlat, type Observations } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
 import fx from '../../../tests/fixtures/linear-nets.json'
 import { endToEnd, layerGrad, lowRankMatrix, matrixCompletion, matrixSensing, type DeepLinearState } from '../src'
 import { DeepLinearKernel } from '../src/kernel'
-import { toFlat } from '../src/dense'
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   const rng = createRng(seed)

@@ -1,45 +1,39 @@
 /**
- * @theoryml/preference-opt: DPO-family losses with the TRL metrics, the unconstrained features model
- * with exact gradients, likelihood-displacement tracking and its theorem, and the CHES score
- * (Razin, Malladi, Bhaskar, Chen, Arora, Hanin 2025).
+ * @theoryml/preference-opt, the float64 track (no tfjs): the primitives of two papers.
+ * - Likelihood displacement in DPO and the CHES score (Razin, Malladi, Bhaskar, Chen, Arora, Hanin
+ *   2025), in `src/dpo`: DPO-family losses with the TRL metrics, the unconstrained features model with
+ *   exact gradients and its trainer, likelihood-displacement tracking and the theorem, CHES.
+ * - Vanishing gradients in reinforcement finetuning (Razin et al. 2024), in `src/rft`: reward std, the
+ *   bandit closed forms, exact and sampled policy gradients with the theorem's bound, the task data.
+ * The tfjs track (the same losses on tensors, MLP policies and their finetuning) is
+ * `@theoryml/preference-opt/tf`.
  * @packageDocumentation
  */
 export {
   PREFERENCE_LOSS_DEFAULTS,
   logSigmoid,
-  marginLoss,
   preferenceLoss,
-  resolveLossOptions,
   sigmoid,
   type PreferenceLogps,
   type PreferenceLossOptions,
   type PreferenceLossResult,
   type PreferenceLossType,
   type PreferenceMetrics,
-  type ResolvedLossOptions,
-} from './loss'
-export { preferenceLossTf, sequenceLogProb, type PreferenceLossTfResult } from './loss-tf'
+} from './dpo/loss'
+export { ufmPolicy, type PreferencePair, type PromptId, type UfmPolicy, type UfmPolicyOptions } from './dpo/ufm'
 export {
-  checkPair,
-  checkTokens,
-  logSoftmaxRows,
-  ufmPolicy,
-  type PreferencePair,
-  type PromptId,
-  type UfmPolicy,
-  type UfmPolicyOptions,
-} from './ufm'
-export {
-  preferenceGradient,
+  TRAIN_PREFERENCE_DEFAULTS,
+  preferenceLossAndGrad,
   preferenceObjective,
   trainPreference,
-  type PreferenceObjective,
   type PreferenceHistory,
+  type PreferenceObjective,
   type PreferenceObjectiveOptions,
   type PreferenceReference,
   type TrainPreferenceOptions,
   type TrainPreferenceResult,
-} from './train-preference'
+  type TrainPreferenceState,
+} from './dpo/train-preference'
 export {
   alphaCoefficients,
   displacementRate,
@@ -49,7 +43,7 @@ export {
   type DisplacementRateOptions,
   type LikelihoodDisplacement,
   type LikelihoodDisplacementOptions,
-} from './displacement'
+} from './dpo/displacement'
 export {
   ches,
   filterByChes,
@@ -62,11 +56,9 @@ export {
   type FilterByChesOptions,
   type HiddenStates,
   type ResponseStatesOptions,
-} from './ches'
-
-// --- rft (issue 10) ---
-export { rewardStd, type RewardStdBatch } from './rft-reward'
-export { banditStepsToHalf, rftTimeToHalf, sftTimeToHalf, type BanditOptions } from './rft-bandit'
+} from './dpo/ches'
+export { rewardStd, type RewardStdBatch } from './rft/reward'
+export { banditStepsToHalf, rftTimeToHalf, sftTimeToHalf, type BanditOptions } from './rft/bandit'
 export {
   expectedPolicyGradient,
   gradientBound,
@@ -80,17 +72,5 @@ export {
   type PolicyGradient,
   type SequenceReward,
   type SoftmaxPolicy,
-} from './rft-policy'
-export {
-  disposePolicy,
-  finetune,
-  mlpLogits,
-  mlpPolicy,
-  policyProbs,
-  pretrainSoft,
-  type FinetuneOptions,
-  type FinetuneResult,
-  type GroupHistory,
-  type MlpPolicy,
-} from './rft-finetune'
-export { relabeledMixture, type RelabeledMixture, type RelabeledMixtureOptions } from './rft-data'
+} from './rft/policy'
+export { relabeledMixture, type RelabeledMixture, type RelabeledMixtureOptions } from './rft/data'

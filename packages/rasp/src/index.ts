@@ -1,7 +1,8 @@
 /**
  * @theoryml/rasp: a RASP-L interpreter with the programs of Zhou et al. 2024 ("What Algorithms can
- * Transformers Learn? A Study in Length Generalization"), their length-generalization tasks, and a
- * small causal transformer on tfjs trained with the paper's recipe.
+ * Transformers Learn? A Study in Length Generalization"), their length-generalization tasks and
+ * tokenizers, in plain TypeScript. The small causal transformer on tfjs, trained with the paper's
+ * recipe, is the `@theoryml/rasp/tf` entry.
  * @packageDocumentation
  */
 export {
@@ -13,8 +14,6 @@ export {
   greaterThan,
   indexAdd,
   indices,
-  INT8_MAX,
-  INT8_MIN,
   kqv,
   lessOrEqual,
   lessThan,
@@ -81,22 +80,3 @@ export {
   type Task,
   type TaskSample,
 } from './tasks'
-export { createTransformer, type Transformer, type TransformerConfig } from './transformer'
-export {
-  batchLoss,
-  evaluateExactMatch,
-  generate,
-  lengthGeneralization,
-  makeBatch,
-  medianOf,
-  trainTransformer,
-  type Batch,
-  type BatchOptions,
-  type EvaluateOptions,
-  type GenerateOptions,
-  type LengthGeneralizationOptions,
-  type LengthGeneralizationResult,
-  type Recipe,
-  type TrainTransformerOptions,
-  type TrainTransformerResult,
-} from './training'

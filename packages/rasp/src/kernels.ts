@@ -9,6 +9,7 @@
  *   backward passes below use a handful.
  * Internal module: the functions are used by createTransformer only.
  */
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 
 type GradFn = Parameters<typeof TF.customGrad>[0]
@@ -18,7 +19,7 @@ type GradFn = Parameters<typeof TF.customGrad>[0]
  * x̂ = (x − μ)/√(σ² + ε); backward dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))/√(σ² + ε) with ĝ = dy·g,
  * dg = Σₙ dy·x̂, db = Σₙ dy.
  */
-export function layerNorm(tf: typeof TF, eps = 1e-5): (x: TF.Tensor2D, g: TF.Variable, b: TF.Variable) => TF.Tensor2D {
+export function layerNorm(eps = 1e-5): (x: TF.Tensor2D, g: TF.Variable, b: TF.Variable) => TF.Tensor2D {
   const f = tf.customGrad(((x: TF.Tensor2D, g: TF.Tensor1D, b: TF.Tensor1D, save: TF.GradSaveFunc) => {
     const { mean, variance } = tf.moments(x, -1, true)
     const rstd = tf.rsqrt(tf.add(variance, eps))
@@ -42,7 +43,7 @@ export function layerNorm(tf: typeof TF, eps = 1e-5): (x: TF.Tensor2D, g: TF.Var
  * A = softmax(q·kᵀ·scale + M), M the additive causal mask [T, T]. Backward: dA = do·vᵀ,
  * dv = Aᵀ·do, dS = A ⊙ (dA − rowsum(dA ⊙ A))·scale, dq = dS·k, dk = dSᵀ·q.
  */
-export function causalAttention(tf: typeof TF, scale: number): (q: TF.Tensor3D, k: TF.Tensor3D, v: TF.Tensor3D, mask: TF.Tensor2D) => TF.Tensor3D {
+export function causalAttention(scale: number): (q: TF.Tensor3D, k: TF.Tensor3D, v: TF.Tensor3D, mask: TF.Tensor2D) => TF.Tensor3D {
   const f = tf.customGrad(((q: TF.Tensor3D, k: TF.Tensor3D, v: TF.Tensor3D, mask: TF.Tensor2D, save: TF.GradSaveFunc) => {
     const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask)) as TF.Tensor3D
     save([q, k, v, att])

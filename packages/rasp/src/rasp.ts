@@ -26,9 +26,9 @@ export interface Selector {
 export type Predicate = (key: number, query: number) => boolean
 
 /** The int8 range every token value must lie in. */
-export const INT8_MIN = -128
+const INT8_MIN = -128
 /** The int8 range every token value must lie in. */
-export const INT8_MAX = 127
+const INT8_MAX = 127
 
 /** Common predicates: `equals(k, q)` is k = q, `lessThan(k, q)` is k < q, and so on. */
 export const equals: Predicate = (k, q) => k === q

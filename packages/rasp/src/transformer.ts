@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
 import { linear } from '@theoryml/core/tf'
@@ -45,10 +46,9 @@ interface Block {
  * Attn: softmax(Q Kᵀ/√d_h + M) V per head, with Mₜₛ = −∞ for s > t (causal).
  * Embedding lookups are one-hot matmuls so that their gradients exist on the wasm backend.
  * Call {@link Transformer.dispose} when done.
- * @example const model = createTransformer(tf, { vocabSize: 16, maxPositions: 64 })
+ * @example const model = createTransformer({ vocabSize: 16, maxPositions: 64 }) // after `await initTf()`
  */
 export interface Transformer {
-  readonly tf: typeof TF
   readonly config: Required<Omit<TransformerConfig, 'rng'>>
   /** Every trainable variable, in a fixed order. */
   readonly variables: TF.Variable[]
@@ -74,12 +74,15 @@ function uniqueName(name: string): string {
 
 /**
  * Build a {@link Transformer} with seeded N(0, initStd²) weights (zero biases, unit LayerNorm gains;
- * output projections scaled by 1/√(2·layers) as in GPT-2).
- * @example const model = createTransformer(tf, { vocabSize: 16, maxPositions: 64, dModel: 64, heads: 4, layers: 2, rng: 0 })
+ * output projections scaled by 1/√(2·layers) as in GPT-2). Needs `await initTf()` (from
+ * `@theoryml/core/tf`) once first.
+ * @example
+ * await initTf()
+ * const model = createTransformer({ vocabSize: 16, maxPositions: 64, dModel: 64, heads: 4, layers: 2, rng: 0 })
  */
-export function createTransformer(tf: typeof TF, config: TransformerConfig): Transformer {
+export function createTransformer(config: TransformerConfig): Transformer {
+  if (!config || typeof config !== 'object') throw new Error('config: expected { vocabSize, maxPositions, … }')
   assertKnownOptions('createTransformer', config, ['vocabSize', 'maxPositions', 'dModel', 'heads', 'layers', 'dMlp', 'initStd', 'rng'])
-  if (!tf || typeof tf.tidy !== 'function') throw new Error('tf: expected the tfjs-core namespace from initTf()')
   assertInteger('vocabSize', config.vocabSize, { min: 2 })
   assertInteger('maxPositions', config.maxPositions, { min: 1 })
   const dModel = config.dModel ?? DEFAULTS.dModel
@@ -146,12 +149,11 @@ export function createTransformer(tf: typeof TF, config: TransformerConfig): Tra
     return m
   }
   const mm = linear
-  const layerNorm = fusedLayerNorm(tf)
-  const attention = causalAttention(tf, 1 / Math.sqrt(dh))
+  const layerNorm = fusedLayerNorm()
+  const attention = causalAttention(1 / Math.sqrt(dh))
   let disposed = false
 
   return {
-    tf,
     config: { vocabSize: V, maxPositions: P, dModel, heads, layers, dMlp, initStd },
     variables,
     logits(tokens, offset = 0) {

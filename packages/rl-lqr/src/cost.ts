@@ -1,5 +1,4 @@
-import { EigenvalueDecomposition } from 'ml-matrix'
-import { Matrix, solveDiscreteLyapunov, type MatrixLike } from '@theoryml/core'
+import { Matrix, eigenvalues, solveDiscreteLyapunov, symmetricEigen, type MatrixLike } from '@theoryml/core'
 import { assertSystem, controllerFromRow, controllerToRow, toStates, type LqrSystem } from './system'
 
 function flat(M: Matrix): Float64Array {
@@ -222,9 +221,9 @@ export function infiniteHorizonCost(system: LqrSystem, K: MatrixLike, initialSta
   const Krow = controllerToRow(system, K)
   const X0 = toStates(system, initialStates)
   const M = system.A.clone().add(Krow.mmul(system.B))
-  const evd = new EigenvalueDecomposition(M)
+  const ev = eigenvalues(M)
   let rho = 0
-  evd.realEigenvalues.forEach((re, i) => { rho = Math.max(rho, Math.hypot(re, evd.imaginaryEigenvalues[i] ?? 0)) })
+  ev.re.forEach((re, i) => { rho = Math.max(rho, Math.hypot(re, ev.im[i] ?? 0)) })
   if (rho >= 1) return Infinity
   const S = system.Q.clone().add(Krow.mmul(system.R).mmul(Krow.transpose()))
   const P = solveDiscreteLyapunov(M, S)
@@ -260,10 +259,8 @@ export function minimalCost(system: LqrSystem, initialStates: MatrixLike | reado
 
 function pinvSym(S: Matrix): Matrix {
   const sym = S.clone().add(S.transpose()).mul(0.5)
-  const evd = new EigenvalueDecomposition(sym, { assumeSymmetric: true })
-  const lam = evd.realEigenvalues
-  const V = evd.eigenvectorMatrix
-  const lmax = Math.max(0, ...lam.map(Math.abs))
+  const { values: lam, vectors: V } = symmetricEigen(sym)
+  const lmax = Math.max(0, ...Array.from(lam, Math.abs))
   const n = S.rows
   const out = new Matrix(n, n)
   for (let k = 0; k < n; k++) {

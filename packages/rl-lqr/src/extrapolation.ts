@@ -1,5 +1,4 @@
-import { pseudoInverse } from 'ml-matrix'
-import { Matrix, assertFinite, assertKnownOptions, svd, type MatrixLike } from '@theoryml/core'
+import { Matrix, assertFinite, assertKnownOptions, pseudoInverse, svd, type MatrixLike } from '@theoryml/core'
 import { finiteHorizonCost, minimalCost } from './cost'
 import { assertSystem, controllerFromRow, controllerToRow, toStates, type LqrSystem } from './system'
 

@@ -1,5 +1,4 @@
-import { EigenvalueDecomposition, LuDecomposition, solve } from 'ml-matrix'
-import { Matrix, solveDiscreteLyapunov, toMatrix, type MatrixLike } from '@theoryml/core'
+import { Matrix, eigenvalues as spectrum, luSolver, solve, solveDiscreteLyapunov, symmetricEigen, toMatrix, type MatrixLike } from '@theoryml/core'
 import { assertSymmetricPsd } from './system'
 
 /** A complex number (closed-loop eigenvalues). */
@@ -60,8 +59,8 @@ function allFinite(M: Matrix): boolean {
 }
 
 function eigenvalues(M: Matrix): Complex[] {
-  const evd = new EigenvalueDecomposition(M)
-  return evd.realEigenvalues.map((re, i) => ({ re, im: evd.imaginaryEigenvalues[i] ?? 0 }))
+  const { re, im } = spectrum(M)
+  return Array.from(re, (r, i) => ({ re: r, im: im[i] ?? 0 }))
 }
 
 /**
@@ -108,7 +107,7 @@ export function solveDare(A: MatrixLike, B: MatrixLike, Q: MatrixLike, R: Matrix
   } catch {
     throw new Error('R: expected a positive definite control cost (R is singular)')
   }
-  if (!allFinite(rInvBt) || Math.min(...new EigenvalueDecomposition(r, { assumeSymmetric: true }).realEigenvalues) <= 1e-14 * Math.max(1, r.norm('frobenius'))) {
+  if (!allFinite(rInvBt) || Math.min(...symmetricEigen(symmetrize(r)).values) <= 1e-14 * Math.max(1, r.norm('frobenius'))) {
     throw new Error('R: expected a positive definite control cost (R is singular)')
   }
   let Ak = a.clone()
@@ -121,7 +120,7 @@ export function solveDare(A: MatrixLike, B: MatrixLike, Q: MatrixLike, R: Matrix
     let WA: Matrix
     let WG: Matrix
     try {
-      const lu = new LuDecomposition(W)
+      const lu = luSolver(W)
       WA = lu.solve(Ak)
       WG = lu.solve(Gk)
     } catch {

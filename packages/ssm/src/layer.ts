@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, toVector, type Rng, type VectorLike } from '@theoryml/core'
+import { tfjs } from '@theoryml/core/tf'
 
 /** Options of {@link ssmLayer}. */
 export interface SsmLayerOptions {
@@ -13,8 +15,8 @@ export interface SsmLayerOptions {
   output?: 'last' | 'sequence'
   /** Std of the Gaussian initialization of a, b, c (default 0.01). */
   initStd?: number
-  /** Initial values (channels·stateDim entries, channel-major); override the random ones. */
-  init?: { a?: VectorLike; b?: VectorLike; c?: VectorLike; aImag?: VectorLike; bImag?: VectorLike; cImag?: VectorLike }
+  /** Explicit initial values (channels·stateDim entries, channel-major); they replace the random ones. */
+  initial?: { a?: VectorLike; b?: VectorLike; c?: VectorLike; aImag?: VectorLike; bImag?: VectorLike; cImag?: VectorLike }
   /** Seed or stream (default seed 0). */
   rng?: Rng | number
   /** Whether the variables are trainable (default true). */
@@ -31,11 +33,14 @@ export interface SsmLayer {
   readonly variables: TF.Variable[]
   /** Named variables: a, b, c (real parts) and aImag, bImag, cImag when complex. */
   readonly params: Record<string, TF.Variable>
-  /** Kernel k_h(j) = Re Σ_n c_{h,n} b_{h,n} a_{h,n}^j, j < length, as [channels, length]. */
-  kernel(length: number): TF.Tensor2D
+  /**
+   * Impulse response (the convolution kernel) k_h(j) = Re Σ_n c_{h,n} b_{h,n} a_{h,n}^j, j < length,
+   * as [channels, length]: the float64 track's `impulseResponse(ssm, length)` of the same SSM.
+   */
+  impulseResponse(length: number): TF.Tensor2D
   /** Forward pass of x: [batch, L, channels] (or [batch, L] when channels = 1). */
   apply(x: TF.Tensor): TF.Tensor
-  /** Dispose the variables. */
+  /** Dispose the variables (and the cached shift matrices). */
   dispose(): void
 }
 
@@ -45,11 +50,15 @@ export interface SsmLayer {
  * the kernel k_h(j) = Re Σ_n c_{h,n} b_{h,n} a_{h,n}^j (powers by repeated multiplication, so negative
  * and complex a are exact). The complex variant keeps real and imaginary parts as separate real
  * variables (the wasm backend has no complex dtype). Autodiff-ready: call inside tf.tidy / variableGrads.
- * @example const { tf } = await initTf(); const layer = ssmLayer(tf, { stateDim: 10, channels: 1 }); const y = layer.apply(tf.randomNormal([4, 6]))
+ * @example
+ * await initTf()
+ * const layer = ssmLayer({ stateDim: 10, channels: 1, rng: 0 })
+ * const y = layer.apply(tf.randomNormal([4, 6])) // [4, 1]
+ * layer.dispose()
  */
-export function ssmLayer(tf: typeof TF, options: SsmLayerOptions): SsmLayer {
-  if (!tf || typeof tf.tidy !== 'function') throw new Error('tf: expected the tfjs namespace from initTf()')
-  assertKnownOptions('ssmLayer', options, ['stateDim', 'channels', 'complex', 'output', 'initStd', 'init', 'rng', 'trainable'])
+export function ssmLayer(options: SsmLayerOptions): SsmLayer {
+  tfjs() // throws until initTf() has run
+  assertKnownOptions('ssmLayer', options, ['stateDim', 'channels', 'complex', 'output', 'initStd', 'initial', 'rng', 'trainable'])
   assertInteger('stateDim', options.stateDim, { min: 1 })
   const channels = options.channels ?? 1
   assertInteger('channels', channels, { min: 1 })
@@ -63,18 +72,18 @@ export function ssmLayer(tf: typeof TF, options: SsmLayerOptions): SsmLayer {
   const size = N * H
   const rng = resolveRng(options.rng)
   const trainable = options.trainable ?? true
-  const init = options.init ?? {}
-  assertKnownOptions('init', init, ['a', 'b', 'c', 'aImag', 'bImag', 'cImag'])
-  const make = (name: string, given: VectorLike | undefined, random: boolean): TF.Variable => {
-    const v = given !== undefined ? toVector(`init.${name}`, given, size) : random ? rng.fillNormal(new Float64Array(size), initStd) : new Float64Array(size)
-    return tf.variable(tf.tensor2d(Float32Array.from(v), [H, N]), trainable, undefined)
+  const initial = options.initial ?? {}
+  assertKnownOptions('initial', initial, ['a', 'b', 'c', 'aImag', 'bImag', 'cImag'])
+  const values = (name: keyof typeof initial): Float32Array => {
+    const given = initial[name]
+    return Float32Array.from(given !== undefined ? toVector(`initial.${name}`, given, size) : rng.fillNormal(new Float64Array(size), initStd))
   }
-  const params: Record<string, TF.Variable> = { a: make('a', init.a, true), b: make('b', init.b, true), c: make('c', init.c, true) }
-  if (complex) {
-    params.aImag = make('aImag', init.aImag, true)
-    params.bImag = make('bImag', init.bImag, true)
-    params.cImag = make('cImag', init.cImag, true)
-  }
+  const names = complex ? (['a', 'b', 'c', 'aImag', 'bImag', 'cImag'] as const) : (['a', 'b', 'c'] as const)
+  // every value is drawn and checked before any variable exists: a bad `initial` leaks nothing
+  const init = names.map(values)
+  const params: Record<string, TF.Variable> = {}
+  // inside tidy, the initial tensor is freed once the variable holds its data
+  names.forEach((name, i) => (params[name] = tf.tidy(() => tf.variable(tf.tensor2d(init[i] as Float32Array, [H, N]), trainable))))
   const shiftCache = new Map<number, TF.Tensor2D>()
   const shift = (L: number): TF.Tensor2D => {
     // S[j, t·L + s] = 1 when t − s = j: K [H, L] · S gives the Toeplitz matrices [H, L·L]
@@ -87,7 +96,7 @@ export function ssmLayer(tf: typeof TF, options: SsmLayerOptions): SsmLayer {
     }
     return s
   }
-  const kernel = (length: number): TF.Tensor2D => {
+  const impulseResponse = (length: number): TF.Tensor2D => {
     assertInteger('length', length, { min: 1 })
     return tf.tidy(() => {
       const a = params.a as TF.Variable
@@ -123,11 +132,12 @@ export function ssmLayer(tf: typeof TF, options: SsmLayerOptions): SsmLayer {
   }
   const apply = (x: TF.Tensor): TF.Tensor => {
     if (!x || typeof (x as TF.Tensor).rank !== 'number') throw new Error('x: expected a tf.Tensor [batch, L, channels]')
-    if (x.rank === 2 && H === 1) x = tf.expandDims(x, 2)
-    if (x.rank !== 3 || x.shape[2] !== H) throw new Error(`x: expected shape [batch, L, ${H}], got [${x.shape.join(', ')}]`)
+    const lifted = x.rank === 2 && H === 1
+    if (!lifted && (x.rank !== 3 || x.shape[2] !== H)) throw new Error(`x: expected shape [batch, L, ${H}]${H === 1 ? ' or [batch, L]' : ''}, got [${x.shape.join(', ')}]`)
     const L = x.shape[1] as number
     return tf.tidy(() => {
-      const K = kernel(L) // [H, L]
+      if (lifted) x = tf.expandDims(x, 2) // inside tidy: the lifted copy is freed
+      const K = impulseResponse(L) // [H, L]
       if (output === 'last') {
         const rev = tf.transpose(tf.reverse(K, 1)) // [L, H]: rev[t, h] = k_h(L−1−t)
         return tf.sum(tf.mul(x, rev), 1) // [batch, H]
@@ -144,7 +154,7 @@ export function ssmLayer(tf: typeof TF, options: SsmLayerOptions): SsmLayer {
     output,
     variables: Object.values(params),
     params,
-    kernel,
+    impulseResponse,
     apply,
     dispose() {
       for (const v of Object.values(params)) v.dispose()

@@ -2,7 +2,7 @@ import { assertKnownOptions, assertPositive, type Optimizer, type Params } from 
 
 /** Options of {@link gradientFlow}. */
 export interface GradientFlowOptions {
-  /** Initial time step h₀ (default 1e-3); later steps adapt. */
+  /** Initial time step h₀ (required; the example uses 1e-3); later steps adapt. */
   lr: number
   /** Largest change of a parameter vector in one step relative to its size: h‖∇_p L‖∞ ≤ relStep·‖p‖∞ (default 1e-3). */
   relStep?: number
@@ -28,7 +28,12 @@ export interface FlowOptimizer extends Optimizer {
  * O(log(1/scale)/relStep) steps instead of O(scale^{−(L−2)}); the curvature cap keeps the
  * discretization stable near the minimum. The path follows the flow that the paper integrates with
  * odeint for Theorem 1 (flow time reaches 10⁹ and beyond), `time` reports the flow time reached.
- * @example trainSsm({ …, optimizer: gradientFlow({ lr: 1e-3, relStep: 1e-3 }) })
+ * Pass it to a trainer as `optimizer` (an optimizer instance; core's trainers take it as it is),
+ * a fresh one per run: it keeps its step size and flow time.
+ * @example
+ * const flow = gradientFlow({ lr: 1e-3, relStep: 1e-3 })
+ * const { student } = trainSsm({ data, initial, trainable: ['a'], optimizer: flow, steps: 1e5, stopAtLoss: 1e-20 })
+ * flow.time // the gradient-flow time reached
  */
 export function gradientFlow(options: GradientFlowOptions): FlowOptimizer {
   assertKnownOptions('gradientFlow', options, ['lr', 'relStep', 'stability', 'growth', 'floor'])
@@ -61,14 +66,14 @@ export function gradientFlow(options: GradientFlowOptions): FlowOptimizer {
     get t() { return t },
     get time() { return time },
     get lastStepSize() { return last },
-    step(params: Params, grads: Params) {
+    step(params: Params, grad: Params) {
       let h = t === 0 ? this.lr : growth * last
       let dpdg = 0
       let dpdp = 0
       let gmaxAll = 0
       for (const key in params) {
         const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
+        const g = grad[key] as Float64Array
         const pp = buf(prevP, key, p.length)
         const pg = buf(prevG, key, p.length)
         let pmax = floor
@@ -93,7 +98,7 @@ export function gradientFlow(options: GradientFlowOptions): FlowOptimizer {
       else if (dpdp > 0 && dpdg !== 0) h = Math.min(h, (stability * dpdp) / Math.abs(dpdg))
       for (const key in params) {
         const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
+        const g = grad[key] as Float64Array
         for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - h * (g[i] as number)
       }
       t++

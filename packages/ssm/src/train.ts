@@ -2,122 +2,143 @@ import {
   assertInteger,
   assertKnownOptions,
   assertPositive,
-  createOptimizer,
+  resolveOptimizer,
   resolveRng,
-  train,
-  type History,
+  TRAINER_OPTION_KEYS,
   type Optimizer,
-  type OptimizerSpec,
+  type Recorder,
   type Rng,
-  type TrainState,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
 } from '@theoryml/core'
 import type { SequenceDataset } from './data'
-import { assertDataset, ssmLossAndGradient } from './gradient'
+import { assertDataset, ssmObjective, type SsmGrad } from './gradient'
 import { effectiveRankOfA, impulseErrorOf } from './metrics'
-import { adaptiveGd } from '@theoryml/core'
-import { gradientFlow } from './optimizer'
+import { fitThenExtraLoop } from './protocol'
 import { assertSsm, diagonalSsm, impulseInto, type DiagonalSsm } from './ssm'
-import type { Teacher } from './teacher'
 
 /** Which of A, B, C gradient descent updates. */
 export type Trainable = 'a' | 'b' | 'c'
 
-/** Options of {@link trainSsm}. */
-export interface TrainSsmOptions {
-  /** Initial student (copied; see {@link studentInit}). */
-  student: DiagonalSsm
-  /** Training set from `dataset({ teacher, sequences })`. */
-  data: SequenceDataset
-  /** Parameters to train (default ['a', 'b', 'c']; Theorem 1 trains ['a'] with B = C = 1 fixed). */
-  trainable?: readonly Trainable[]
-  /**
-   * 'adaptive' (the paper's adaptive normalized step, {@link adaptiveGd}), 'flow' (gradient flow,
-   * {@link gradientFlow}), 'gd', 'adam', or a core optimizer / spec. Default 'adaptive'.
-   */
-  optimizer?: 'adaptive' | 'flow' | 'gd' | 'adam' | Optimizer | OptimizerSpec
-  /** Learning rate (base rate for 'adaptive', largest time step for 'flow'); default 0.01. */
-  lr?: number
-  /** Maximum number of updates before the loss reaches `stopAtLoss` (default 10 000). */
-  steps?: number
-  /** Stop once the training loss is ≤ this (default 0: run all `steps`). */
-  stopAtLoss?: number
-  /** Updates to continue after reaching `stopAtLoss`, as the paper does (default 0). */
-  extraSteps?: number
-  /** Record a history row every this many steps (default max(1, steps/100)). */
-  every?: number
-  /** Horizon of the recorded extrapolation error (default 40). */
-  extrapolationLength?: number
-  /** Extra history columns. */
-  record?: Record<string, (state: TrainState) => number>
-}
+/** The student initialization schemes of {@link studentInit}, by name. */
+export type StudentInitScheme = 'normal' | 'uniform'
 
-/** What {@link trainSsm} returns. */
-export interface TrainSsmResult {
-  /** The trained student. */
+/**
+ * The defaults of {@link trainSsm}: the paper code's adaptive normalized step (core's `adaptiveGd`)
+ * with base rate 0.01, at most 10 000 updates, A, B, C all trained, a student drawn by
+ * `studentInit({ distribution: 'normal', std: 0.01 })` when no `initial` one is given, and the
+ * extrapolation error recorded over a horizon of 40.
+ */
+export const TRAIN_SSM_DEFAULTS = {
+  optimizer: 'adaptiveGd',
+  lr: 0.01,
+  steps: 10_000,
+  trainable: ['a', 'b', 'c'],
+  init: 'normal',
+  initStd: 0.01,
+  extraSteps: 0,
+  extrapolationLength: 40,
+} as const satisfies Partial<TrainSsmOptions>
+
+/** What `record`, `onStep` and `stopWhen` receive in {@link trainSsm}. */
+export interface TrainSsmState extends TrainerState {
+  /** The student being trained: a, b, c are the live training buffers (copy them to keep a snapshot). */
   student: DiagonalSsm
-  /** Columns step, loss, extrapolationError (relative ℓ∞ of the impulse response), effectiveRank (of A), plus `record`'s. */
-  history: History
-  /** Whether the loss reached `stopAtLoss` (always true when stopAtLoss is 0). */
+  /** ∂ℓ/∂p at `student` for the trained parameters p (the others are absent). */
+  grad: Partial<SsmGrad>
+  /** The optimizer taking the steps. */
+  optimizer: Optimizer
+  /** Whether the loss has reached `stopAtLoss` (the `extraSteps` then run). */
   fitted: boolean
-  /** Step at which the loss first reached `stopAtLoss` (null if it did not). */
-  stepsToFit: number | null
-  /** Total number of updates. */
-  steps: number
-  /** Training loss at the end. */
-  loss: number
-  /** Relative ℓ∞ extrapolation error of the impulse response at the end. */
-  extrapolationError: number
-}
-
-function makeOptimizer(spec: TrainSsmOptions['optimizer'], lr: number): Optimizer {
-  if (spec === undefined || spec === 'adaptive') return adaptiveGd({ lr })
-  if (spec === 'flow') return gradientFlow({ lr })
-  if (spec === 'gd') return createOptimizer({ type: 'gd', lr })
-  if (spec === 'adam') return createOptimizer({ type: 'adam', lr })
-  if (typeof spec === 'string') throw new Error(`optimizer: expected 'adaptive', 'flow', 'gd', 'adam', an optimizer or a spec, got '${spec}'`)
-  return createOptimizer(spec)
 }
 
 /**
- * Train a diagonal SSM on clean-labeled sequences by gradient descent with closed-form float64
- * gradients of ℓ = (1/n) Σ_s (C h_L(x_s) − y_s)² (see ssmLossAndGradient), over the `trainable`
- * parameters, until the loss reaches `stopAtLoss`, then `extraSteps` more (Slutzky et al.'s protocol).
- * Records the training loss, the extrapolation error against the data's teacher and the effective rank of A.
- * A diverging run throws core's DivergenceError (step, last finite loss).
- * @example const { student, history } = trainSsm({ student: studentInit({ dim: 10, std: 0.01, rng: 0 }), data, trainable: ['a', 'b', 'c'], stopAtLoss: 0.01, extraSteps: 1500 })
+ * Options of {@link trainSsm}: core's trainer options (optimizer, lr, steps, every, record, onStep,
+ * stopAtLoss, stopWhen, signal, rng) plus the data and the student. Defaults: {@link TRAIN_SSM_DEFAULTS}.
+ */
+export interface TrainSsmOptions extends TrainerOptions<TrainSsmState> {
+  /** Training set from `dataset({ teacher, sequences })`. */
+  data: SequenceDataset
+  /** The initial student, explicitly (copied), e.g. `studentInit({ …, unitBC: true })`; else one is drawn by `init`. */
+  initial?: DiagonalSsm
+  /** Scheme of the student drawn when no `initial` is given: `studentInit`'s distribution 'normal' (default) or 'uniform'. */
+  init?: StudentInitScheme
+  /** State dimension d of the student drawn by `init` (required without `initial`). */
+  dim?: number
+  /** Scale of the student drawn by `init` (default 0.01). */
+  initStd?: number
+  /** Parameters to train (default ['a', 'b', 'c']; Theorem 1 trains ['a'] with B = C = 1 fixed). */
+  trainable?: readonly Trainable[]
+  /** Updates to continue after the loss reaches `stopAtLoss`, as the paper does (default 0; needs `stopAtLoss`). */
+  extraSteps?: number
+  /** Horizon of the recorded extrapolation error (default 40). */
+  extrapolationLength?: number
+}
+
+/** What {@link trainSsm} returns: the trained student, core's history, steps and stoppedBy, and the fit. */
+export interface TrainSsmResult extends TrainerResult {
+  /** The trained student. */
+  student: DiagonalSsm
+  /** Whether the loss reached `stopAtLoss` (true when no `stopAtLoss` is given). */
+  fitted: boolean
+  /** Step at which the loss first reached `stopAtLoss` (null if it did not, or none is given). */
+  stepsToFit: number | null
+  /** Training loss at the end. */
+  loss: number
+  /** Relative ℓ∞ extrapolation error of the impulse response at the end (horizon `extrapolationLength`). */
+  extrapolationError: number
+}
+
+const OWN_COLUMNS = ['extrapolationError', 'effectiveRank']
+
+/**
+ * Train a diagonal SSM on clean-labeled sequences by minimizing ℓ = (1/n) Σ_s (C h_L(x_s) − y_s)²
+ * with closed-form float64 gradients (see `ssmLossAndGrad`) over the `trainable` parameters,
+ * p ← optimizer(p, ∂ℓ/∂p), until the loss reaches `stopAtLoss`, then `extraSteps` more
+ * (Slutzky et al.'s protocol; `steps` bounds the updates before the fit, so a run takes at most
+ * steps + extraSteps). One history covers the whole run: columns step, loss, extrapolationError
+ * (relative ℓ∞ of the impulse response against the data's teacher), effectiveRank (of A), then
+ * `record`'s. `stoppedBy` is 'stopAtLoss' once the fit and its extra steps are done, 'steps' when
+ * the loss never reached `stopAtLoss` (or none was given), else 'stopWhen' or 'signal'.
+ *
+ * The optimizer is one of core's by name with `lr` (default 'adaptiveGd', lr 0.01: the paper code's
+ * adaptive normalized step), a spec `{ type, lr, … }`, or an optimizer instance such as
+ * `gradientFlow({ lr })` (this package's Euler integrator of gradient flow, Theorem 1's dynamics).
+ * An instance keeps its state (moments, step size, flow time) from one run to the next: give each
+ * run a fresh one. A diverging run throws core's DivergenceError (step, last finite loss).
+ * @example
+ * const { student, history, stoppedBy } = trainSsm({ data, dim: 10, initStd: 0.01, rng: 0, optimizer: gradientFlow({ lr: 1e-3 }), steps: 1e6, stopAtLoss: 1e-6, extraSteps: 1500 })
  */
 export function trainSsm(options: TrainSsmOptions): TrainSsmResult {
-  assertKnownOptions('trainSsm', options, ['student', 'data', 'trainable', 'optimizer', 'lr', 'steps', 'stopAtLoss', 'extraSteps', 'every', 'extrapolationLength', 'record'])
-  assertSsm('student', options.student)
+  assertKnownOptions('trainSsm', options, ['data', 'initial', 'init', 'dim', 'initStd', 'trainable', 'extraSteps', 'extrapolationLength', ...TRAINER_OPTION_KEYS])
   assertDataset('data', options.data)
-  const trainable = options.trainable ?? ['a', 'b', 'c']
+  const D = TRAIN_SSM_DEFAULTS
+  const trainable = options.trainable ?? D.trainable
   if (!Array.isArray(trainable) || trainable.length === 0 || trainable.some((t) => t !== 'a' && t !== 'b' && t !== 'c')) {
     throw new Error(`trainable: expected a non-empty subset of ['a', 'b', 'c'], got ${JSON.stringify(trainable)}`)
   }
-  const lr = options.lr ?? 0.01
-  assertPositive('lr', lr)
-  const steps = options.steps ?? 10_000
-  assertInteger('steps', steps, { min: 0 })
-  const stopAtLoss = options.stopAtLoss ?? 0
-  assertPositive('stopAtLoss', stopAtLoss, true)
-  const extraSteps = options.extraSteps ?? 0
-  assertInteger('extraSteps', extraSteps, { min: 0 })
-  const every = options.every ?? Math.max(1, Math.floor((steps + extraSteps) / 100))
-  assertInteger('every', every, { min: 1 })
-  const horizon = options.extrapolationLength ?? 40
+  const initial = initialStudent(options)
+  const horizon = options.extrapolationLength ?? D.extrapolationLength
   assertInteger('extrapolationLength', horizon, { min: 1 })
-  const teacher: Teacher = options.data.teacher
-  const d = options.student.dim
+  for (const name of Object.keys(options.record ?? {})) {
+    if (OWN_COLUMNS.includes(name)) throw new Error(`record.${name}: trainSsm records '${name}' already; choose another column name`)
+  }
+  const optimizer = resolveOptimizer(options, { optimizer: D.optimizer, lr: D.lr })
+  const teacher = options.data.teacher
+  const d = initial.dim
 
-  const a = Float64Array.from(options.student.a)
-  const b = Float64Array.from(options.student.b)
-  const c = Float64Array.from(options.student.c)
+  const a = Float64Array.from(initial.a)
+  const b = Float64Array.from(initial.b)
+  const c = Float64Array.from(initial.c)
   const params: Record<string, Float64Array> = {}
-  if (trainable.includes('a')) params.a = a
-  if (trainable.includes('b')) params.b = b
-  if (trainable.includes('c')) params.c = c
-  const f = ssmLossAndGradient(options.data, d)
-  const lossAndGrad = (_p: Record<string, Float64Array>, g: Record<string, Float64Array>): number => f(a, b, c, g)
+  const grad: Partial<SsmGrad> & Record<string, Float64Array> = {}
+  for (const [key, v] of [['a', a], ['b', b], ['c', c]] as const) {
+    if (!trainable.includes(key)) continue
+    params[key] = v
+    grad[key] = new Float64Array(d)
+  }
+  const f = ssmObjective(options.data, d)
 
   const kS = new Float64Array(horizon)
   const kT = new Float64Array(horizon)
@@ -126,45 +147,41 @@ export function trainSsm(options: TrainSsmOptions): TrainSsmResult {
     impulseInto(a, b, c, horizon, kS)
     return impulseErrorOf(kS, kT, horizon)
   }
-  const record: Record<string, (s: TrainState) => number> = {
+  const columns: Record<string, Recorder<TrainSsmState>> = {
     extrapolationError: extrapolation,
     effectiveRank: () => effectiveRankOfA(a),
-    ...(options.record ?? {}),
   }
-  const optimizer = makeOptimizer(options.optimizer, lr)
-  const first = train({
-    params,
-    lossAndGrad,
-    optimizer,
-    steps,
-    every,
-    record,
-    ...(stopAtLoss > 0 ? { stopWhen: (s: TrainState) => s.loss <= stopAtLoss } : {}),
-  })
-  const fitted = stopAtLoss === 0 || first.stoppedBy === 'stopWhen' || (first.history.loss.at(-1) as number) <= stopAtLoss
-  const stepsToFit = stopAtLoss === 0 ? first.steps : fitted ? first.steps : null
-  const history = first.history
-  let total = first.steps
-  if (fitted && extraSteps > 0) {
-    const second = train({ params, lossAndGrad, optimizer, steps: extraSteps, every, record })
-    for (const key of Object.keys(history)) {
-      const col = second.history[key] as Array<number | number[]>
-      const target = history[key] as Array<number | number[]>
-      // row 0 of the second run repeats the last row of the first
-      for (let i = 1; i < col.length; i++) target.push(key === 'step' ? (col[i] as number) + total : (col[i] as number | number[]))
-    }
-    total += second.steps
+
+  const { loop, finish } = fitThenExtraLoop<TrainSsmState>(options, { steps: D.steps, extraSteps: options.extraSteps, columns })
+  const state: TrainSsmState = { step: 0, loss: NaN, student: { a, b, c, dim: d }, grad, optimizer, fitted: false }
+  for (; ; state.step++) {
+    state.loss = f(a, b, c, grad)
+    if (loop.stop(state)) break
+    optimizer.step(params, grad)
   }
-  const loss = f(a, b, c)
   return {
     student: diagonalSsm({ a, b, c }, { warn: false }),
-    history,
-    fitted,
-    stepsToFit,
-    steps: total,
-    loss,
+    ...finish(state),
+    loss: state.loss,
     extrapolationError: extrapolation(),
   }
+}
+
+/** The initial student: `initial` (validated) or one drawn by the `init` scheme. */
+function initialStudent(options: TrainSsmOptions): DiagonalSsm {
+  if (options.initial !== undefined) {
+    for (const key of ['init', 'dim', 'initStd'] as const) {
+      if (options[key] !== undefined) throw new Error(`${key}: give either an explicit \`initial\` student or a scheme (init, dim, initStd), not both`)
+    }
+    assertSsm('initial', options.initial)
+    return options.initial
+  }
+  if (options.dim === undefined) throw new Error('dim: required without an `initial` student (the state dimension of the student drawn by `init`)')
+  const init = options.init ?? TRAIN_SSM_DEFAULTS.init
+  if (init !== 'normal' && init !== 'uniform') throw new Error(`init: expected 'normal' or 'uniform' (or an explicit \`initial\` student), got ${JSON.stringify(init)}`)
+  const initOptions: StudentInitOptions = { dim: options.dim, std: options.initStd ?? TRAIN_SSM_DEFAULTS.initStd, distribution: init }
+  if (options.rng !== undefined) initOptions.rng = options.rng
+  return studentInit(initOptions)
 }
 
 /** Options of {@link studentInit}. */
@@ -176,7 +193,7 @@ export interface StudentInitOptions {
   /** Scale of b and c (default `std`). */
   bcStd?: number
   /** 'normal': |N(0, std²)| entries (the paper's Keras runs); 'uniform': std·U[0, 1) (its gradient-flow runs). Default 'normal'. */
-  distribution?: 'normal' | 'uniform'
+  distribution?: StudentInitScheme
   /** Gap between the top two entries of a (and of b): a_2 = a_1 − diff. Default 0.05 / exp(5 log10(1/std)), as in the paper's code. */
   diff?: number
   /** Constant added to a and b after sampling ("warm" start; default 0). */

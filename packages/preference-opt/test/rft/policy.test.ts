@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { createRng } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
-import { expectedPolicyGradient, gradientBound, logProbGradient, logitJacobianNorm, outputDistribution, reinforceGradient, softmaxPolicy, type SoftmaxPolicy } from '../src/index'
+import { expectedPolicyGradient, gradientBound, logProbGradient, logitJacobianNorm, outputDistribution, reinforceGradient, softmaxPolicy, type SoftmaxPolicy } from '../../src/index'
 
 const x = [0.5, -1, 2]
 const reward = (y: readonly number[]): number => (y[0] === 1 ? 1 : 0) + (y.length > 1 && y[1] === 2 ? -0.5 : 0)

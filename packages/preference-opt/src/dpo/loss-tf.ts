@@ -1,8 +1,12 @@
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 import { resolveLossOptions, type PreferenceLogps, type PreferenceLossOptions, type PreferenceLossType } from './loss'
 
-/** What {@link preferenceLossTf} returns (tensors the caller owns: call it inside `tf.tidy` or `tf.grad`). */
-export interface PreferenceLossTfResult {
+/**
+ * What the tfjs {@link preferenceLoss} returns: tensors the caller owns (call it inside `tf.tidy` or
+ * `tf.grad`). The float64 `preferenceLoss` of the root entry returns the same fields as arrays.
+ */
+export interface PreferenceLossResult {
   /** ℓ_i, shape [batch]. */
   losses: TF.Tensor1D
   /** Mean of `losses` (a scalar; differentiate this). */
@@ -26,19 +30,19 @@ function checkTensor(name: string, t: unknown, batch?: number): TF.Tensor1D {
 }
 
 /**
- * The tfjs version of {@link preferenceLoss}: the same formulas on float32 tensors, differentiable by
- * tfjs autodiff (z = Δ_θ − Δ_ref; 'dpo' −(1−ε)ln σ(βz) − ε ln σ(−βz), 'ipo' (z − 1/(2β))²,
- * 'hinge' max(0, 1 − βz), 'robust' [−(1−ε)ln σ(βz) + ε ln σ(−βz)]/(1−2ε), plus λ·(−ln π_θ(y⁺)/|y⁺|)).
+ * The DPO-family losses on tfjs tensors: the float64 `preferenceLoss` of the root entry (same name,
+ * same options, same formulas) on float32 tensors, differentiable by tfjs autodiff. With
+ * z = Δ_θ − Δ_ref: 'dpo' −(1−ε)ln σ(βz) − ε ln σ(−βz), 'ipo' (z − 1/(2β))², 'hinge' max(0, 1 − βz),
+ * 'robust' [−(1−ε)ln σ(βz) + ε ln σ(−βz)]/(1−2ε), plus λ·(−ln π_θ(y⁺)/|y⁺|); rewards β(ln π_θ − ln π_ref).
  * Call it inside `tf.tidy` (or `tf.grad`): its intermediate tensors belong to the caller's scope.
  * @example
- * const { loss } = preferenceLossTf(tf, { policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc, refRejectedLogps: rr }, { beta: 0.1 })
+ * await initTf() // from '@theoryml/core/tf', once
+ * const loss = tf.tidy(() => preferenceLoss({ policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc, refRejectedLogps: rr }, { beta: 0.1 }).loss)
  */
-export function preferenceLossTf(
-  tf: typeof TF,
+export function preferenceLoss(
   inputs: PreferenceLogps<TF.Tensor1D>,
   options: PreferenceLossOptions | PreferenceLossType = {},
-): PreferenceLossTfResult {
-  if (!tf || typeof tf.tidy !== 'function') throw new Error('tf: expected the tfjs-core namespace (from initTf())')
+): PreferenceLossResult {
   if (!inputs || typeof inputs !== 'object') throw new Error('inputs: expected { policyChosenLogps, policyRejectedLogps, refChosenLogps, refRejectedLogps }')
   const pc = checkTensor('policyChosenLogps', inputs.policyChosenLogps)
   const n = pc.shape[0]
@@ -89,15 +93,13 @@ export function preferenceLossTf(
  * before calling); `mask` is 1 on response tokens and 0 on prompt and padding tokens. Uses a one-hot
  * product instead of gather, so it is differentiable on every backend (wasm included). Call it inside
  * `tf.tidy` or `tf.grad` (its intermediate tensors belong to the caller's scope).
- * @example const lp = sequenceLogProb(tf, logits, [[3, 1, 0]], [[0, 1, 1]]) // logits [1, 3, V] → shape [1]
+ * @example const lp = tf.tidy(() => sequenceLogProb(logits, [[3, 1, 0]], [[0, 1, 1]])) // logits [1, 3, V] → shape [1]
  */
 export function sequenceLogProb(
-  tf: typeof TF,
   logits: TF.Tensor3D,
   tokens: TF.Tensor2D | readonly (readonly number[])[],
   mask: TF.Tensor2D | readonly (readonly number[])[],
 ): TF.Tensor1D {
-  if (!tf || typeof tf.tidy !== 'function') throw new Error('tf: expected the tfjs-core namespace (from initTf())')
   const l = logits as TF.Tensor
   if (!l || !Array.isArray(l.shape) || l.rank !== 3) {
     throw new Error(`logits: expected a rank-3 tensor [batch, length, vocab]${l && Array.isArray(l.shape) ? `, got shape [${l.shape.join(', ')}]` : ''}`)

@@ -1,11 +1,13 @@
-import { describe, expect, test } from 'vitest'
-import { relativeError } from '@theoryml/core'
-import { initTf } from '@theoryml/core/tf'
+import { beforeAll, describe, expect, test } from 'vitest'
+import * as tf from '@tensorflow/tfjs'
+import { relativeError, train } from '@theoryml/core'
+import { initTf, tfOptimizer } from '@theoryml/core/tf'
 import {
-  preferenceGradient, preferenceLossTf, sequenceLogProb, trainPreference, ufmPolicy,
+  preferenceLossAndGrad, preferenceObjective, trainPreference, ufmPolicy,
   type PreferencePair, type UfmPolicy,
-} from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+} from '../../src/index'
+import { preferenceLoss, sequenceLogProb } from '../../src/tf'
+import { fixture } from '../../../../tests/fixtures'
 
 interface UfmFx {
   vocab: number
@@ -69,21 +71,26 @@ describe('ufmPolicy', () => {
     expect(() => m.logProb('q', [4])).toThrow(/response: expected token ids in \[0, 3\], got 4/)
     expect(() => m.setHidden('q', [], [1, NaN])).toThrow(/h: expected finite numbers/)
     expect(() => m.setHidden('q', [], [1])).toThrow(/h: expected length 2/)
-    expect(() => preferenceGradient(m, [{ prompt: 'q', chosen: [], rejected: [1] }])).toThrow(/pairs\[0\].chosen: expected a non-empty response/)
-    expect(() => preferenceGradient(m, [])).toThrow(/pairs: expected a non-empty array/)
-    expect(() => trainPreference({ model: m, pairs: [{ prompt: 'q', chosen: [1], rejected: [2] }], steps: 3 })).toThrow(/lr: expected a finite number/)
+    expect(() => preferenceLossAndGrad(m, [{ prompt: 'q', chosen: [], rejected: [1] }])).toThrow(/pairs\[0\].chosen: expected a non-empty response/)
+    expect(() => preferenceLossAndGrad(m, [])).toThrow(/pairs: expected a non-empty array/)
+    expect(() => trainPreference({ model: m, pairs: [{ prompt: 'q', chosen: [1], rejected: [2] }], lr: -1, steps: 3 })).toThrow(/lr: expected a positive number/)
+    expect(() => trainPreference({ model: m, pairs: [{ prompt: 'q', chosen: [1], rejected: [2] }], optimizer: { type: 'adam', lr: 0.1 }, lr: 0.1 })).toThrow(/lr: give the learning rate inside the optimizer spec/)
+    expect(() => trainPreference({ model: m, pairs: [{ prompt: 'q', chosen: [1], rejected: [2] }], steps: -1 })).toThrow(/steps: expected an integer >= 0/)
+    expect(() => trainPreference({ model: m, pairs: [{ prompt: 'q', chosen: [1], rejected: [2] }], rng: 0 } as never)).toThrow(/unknown option 'rng'/)
     expect(() => trainPreference({ model: m, pairs: [{ prompt: 'q', chosen: [1], rejected: [2] }], lr: 0.1, steps: 3, loss: { beta: 0 } })).toThrow(/beta: expected a positive number/)
   })
 })
 
 describe('exact gradients of the preference loss', () => {
+  beforeAll(async () => { await initTf() })
+
   test('match PyTorch autograd (fixture, float64)', () => {
     const m = fixtureModel()
-    const { loss, grads } = preferenceGradient(m, fx.pairs, { loss: { type: 'dpo', beta: fx.beta }, reference })
+    const { loss, grad } = preferenceLossAndGrad(m, fx.pairs, { loss: { type: 'dpo', beta: fx.beta }, reference })
     expect(loss).toBeCloseTo(fx.loss, 13)
-    expect(relativeError(grads.W as Float64Array, fx.gradW.flat())).toBeLessThan(1e-12)
+    expect(relativeError(grad.W as Float64Array, fx.gradW.flat())).toBeLessThan(1e-12)
     fx.hidden.forEach((s, i) => {
-      expect(relativeError(grads[m.hiddenKey(s.prompt, s.prefix)] as Float64Array, fx.gradHidden[i] as number[])).toBeLessThan(1e-11)
+      expect(relativeError(grad[m.hiddenKey(s.prompt, s.prefix)] as Float64Array, fx.gradHidden[i] as number[])).toBeLessThan(1e-11)
     })
   })
 
@@ -95,11 +102,11 @@ describe('exact gradients of the preference loss', () => {
       { type: 'hinge' as const, beta: 0.3 },
     ]) {
       const m = fixtureModel()
-      const { grads } = preferenceGradient(m, fx.pairs, { loss, reference })
-      const f = (): number => preferenceGradient(m, fx.pairs, { loss, reference }).loss
-      for (const key of Object.keys(grads)) {
+      const { grad } = preferenceLossAndGrad(m, fx.pairs, { loss, reference })
+      const f = (): number => preferenceLossAndGrad(m, fx.pairs, { loss, reference }).loss
+      for (const key of Object.keys(grad)) {
         const p = m.params[key] as Float64Array
-        const g = grads[key] as Float64Array
+        const g = grad[key] as Float64Array
         for (let j = 0; j < p.length; j++) {
           const old = p[j] as number
           const h = 1e-6
@@ -114,10 +121,9 @@ describe('exact gradients of the preference loss', () => {
     }
   })
 
-  test('the float64 gradient agrees with tfjs autodiff through sequenceLogProb and preferenceLossTf', async () => {
-    const { tf } = await initTf()
+  test('the float64 gradient agrees with tfjs autodiff through sequenceLogProb and preferenceLoss of ./tf', () => {
     const m = fixtureModel()
-    const { loss, grads } = preferenceGradient(m, fx.pairs, { loss: { type: 'dpo', beta: fx.beta }, reference })
+    const { loss, grad } = preferenceLossAndGrad(m, fx.pairs, { loss: { type: 'dpo', beta: fx.beta }, reference })
     const keys = fx.hidden.map((s) => m.hiddenKey(s.prompt, s.prefix))
     const before = tf.memory().numTensors
     const out = tf.tidy(() => {
@@ -145,9 +151,9 @@ describe('exact gradients of the preference loss', () => {
           const states = tf.matMul(tf.reshape(onehot, [-1, keys.length]), h) // [B·T, d]
           return tf.reshape(tf.matMul(states, w, false, true), [fx.pairs.length, T, fx.vocab]) as ReturnType<typeof tf.tensor3d>
         }
-        return preferenceLossTf(tf, {
-          policyChosenLogps: sequenceLogProb(tf, logits(bc), bc.tok, bc.mask),
-          policyRejectedLogps: sequenceLogProb(tf, logits(br), br.tok, br.mask),
+        return preferenceLoss({
+          policyChosenLogps: sequenceLogProb(logits(bc), bc.tok, bc.mask),
+          policyRejectedLogps: sequenceLogProb(logits(br), br.tok, br.mask),
           refChosenLogps: tf.tensor1d(fx.refChosen),
           refRejectedLogps: tf.tensor1d(fx.refRejected),
         }, { type: 'dpo', beta: fx.beta }).loss
@@ -157,24 +163,23 @@ describe('exact gradients of the preference loss', () => {
     })
     expect(tf.memory().numTensors).toBe(before)
     expect(Math.abs(out.value - loss)).toBeLessThan(1e-5)
-    expect(relativeError(Float64Array.from(out.gW), grads.W as Float64Array)).toBeLessThan(1e-4)
+    expect(relativeError(Float64Array.from(out.gW), grad.W as Float64Array)).toBeLessThan(1e-4)
     // All hidden-state gradients at once (the state h_{a,[1]} has an exactly zero gradient: y⁺ and y⁻ share it and its next token).
-    expect(relativeError(Float64Array.from(out.gH.flat()), Float64Array.from(keys.flatMap((k) => Array.from(grads[k] as Float64Array))))).toBeLessThan(1e-4)
+    expect(relativeError(Float64Array.from(out.gH.flat()), Float64Array.from(keys.flatMap((k) => Array.from(grad[k] as Float64Array))))).toBeLessThan(1e-4)
   })
 
-  test('sequenceLogProb sums the masked response tokens and rejects bad tokens', async () => {
-    const { tf } = await initTf()
+  test('sequenceLogProb sums the masked response tokens and rejects bad tokens', () => {
     const m = fixtureModel()
     const p = fx.pairs[0] as PreferencePair
     const states = p.chosen.map((_, k) => Array.from(m.hidden(p.prompt, p.chosen.slice(0, k))))
     const v = tf.tidy(() => {
       const logits = tf.reshape(tf.matMul(tf.tensor2d(states), tf.tensor2d(fx.W), false, true), [1, p.chosen.length, fx.vocab]) as ReturnType<typeof tf.tensor3d>
-      const all = sequenceLogProb(tf, logits, [p.chosen as number[]], [p.chosen.map(() => 1)]).dataSync()[0] as number
-      const tail = sequenceLogProb(tf, logits, [p.chosen as number[]], [p.chosen.map((_, k) => (k === 0 ? 0 : 1))]).dataSync()[0] as number
-      expect(() => sequenceLogProb(tf, logits, [[0, 1, 9]], [[1, 1, 1]])).toThrow(/tokens: expected token ids in \[0, 5\], got 9/)
-      expect(() => sequenceLogProb(tf, logits, [[0, 1, 2]], [[1, 2, 1]])).toThrow(/mask: expected 0 or 1/)
-      expect(() => sequenceLogProb(tf, logits, [[0, 1]], [[1, 1]])).toThrow(/tokens: row 0 must have 3 entries/)
-      expect(() => sequenceLogProb(tf, tf.zeros([2, 3]) as never, [[0]], [[1]])).toThrow(/logits: expected a rank-3 tensor/)
+      const all = sequenceLogProb(logits, [p.chosen as number[]], [p.chosen.map(() => 1)]).dataSync()[0] as number
+      const tail = sequenceLogProb(logits, [p.chosen as number[]], [p.chosen.map((_, k) => (k === 0 ? 0 : 1))]).dataSync()[0] as number
+      expect(() => sequenceLogProb(logits, [[0, 1, 9]], [[1, 1, 1]])).toThrow(/tokens: expected token ids in \[0, 5\], got 9/)
+      expect(() => sequenceLogProb(logits, [[0, 1, 2]], [[1, 2, 1]])).toThrow(/mask: expected 0 or 1/)
+      expect(() => sequenceLogProb(logits, [[0, 1]], [[1, 1]])).toThrow(/tokens: row 0 must have 3 entries/)
+      expect(() => sequenceLogProb(tf.zeros([2, 3]) as never, [[0]], [[1]])).toThrow(/logits: expected a rank-3 tensor/)
       return { all, tail }
     })
     expect(v.all).toBeCloseTo(m.logProb(p.prompt, p.chosen), 4)
@@ -218,6 +223,24 @@ describe('trainPreference', () => {
     ;(history.topGrowth.at(-1) as number[]).forEach((g, i) => expect(g).toBeCloseTo(growth[i] as number, 12))
   })
 
+  test('is core\'s loop on preferenceObjective: the same numbers as train({ params, lossAndGrad }) with the same optimizer', () => {
+    const a = ufmPolicy({ vocab: 6, dim: 4, rng: 3 })
+    const b = ufmPolicy({ vocab: 6, dim: 4, rng: 3 })
+    const loss = { type: 'ipo' as const, beta: 0.5 }
+    const mine = trainPreference({ model: a, pairs: fx.pairs, loss, optimizer: { type: 'adam', lr: 0.05 }, steps: 20, every: 5 })
+    const obj = preferenceObjective(b, fx.pairs, { loss })
+    const core = train({ params: obj.params, lossAndGrad: obj.lossAndGrad, optimizer: { type: 'adam', lr: 0.05 }, steps: 20, every: 5 })
+    expect(mine.history.loss).toEqual(core.history.loss)
+    expect(Array.from(a.W)).toEqual(Array.from(b.W))
+    expect(mine.reference.chosen).toEqual(obj.reference.chosen)
+    expect(Array.from(obj.logpChosen)).toEqual(mine.history.logpChosen.at(-1))
+  })
+
+  test('preferenceObjective checks the gradient buffers it is given', () => {
+    const obj = preferenceObjective(ufmPolicy({ vocab: 6, dim: 4, rng: 3 }), fx.pairs)
+    expect(() => obj.lossAndGrad(obj.params, { W: new Float64Array(3) })).toThrow(/grad: expected 'W' as a Float64Array of length 24/)
+  })
+
   test('with a frozen W (trainUnembedding: false) only hidden states move', () => {
     const model = ufmPolicy({ vocab: 6, dim: 4, rng: 3 })
     const W0 = Float64Array.from(model.W)
@@ -227,22 +250,22 @@ describe('trainPreference', () => {
 })
 
 describe('tfjs track', () => {
-  test('a DPO training run of a tfjs UFM (Adam) lowers the loss and does not leak tensors', async () => {
-    const { tf } = await initTf()
-    const { tfOptimizer } = await import('@theoryml/core/tf')
+  beforeAll(async () => { await initTf() })
+
+  test('a DPO training run of a tfjs UFM (Adam) lowers the loss and does not leak tensors', () => {
     const W = tf.variable(tf.randomNormal([6, 4], 0, 0.5, 'float32', 1))
     const H = tf.variable(tf.randomNormal([3, 4], 0, 0.5, 'float32', 2))
     const tokens = { chosen: [[1], [2], [3]], rejected: [[4], [5], [0]] }
     const mask = [[1], [1], [1]]
     const logps = () => {
       const logits = tf.reshape(tf.matMul(H, W, false, true), [3, 1, 6]) as ReturnType<typeof tf.tensor3d>
-      return [sequenceLogProb(tf, logits, tokens.chosen, mask), sequenceLogProb(tf, logits, tokens.rejected, mask)] as const
+      return [sequenceLogProb(logits, tokens.chosen, mask), sequenceLogProb(logits, tokens.rejected, mask)] as const
     }
     const [rc, rr] = tf.tidy(() => logps().map((t) => tf.keep(t)))
     const opt = tfOptimizer({ type: 'adam', lr: 0.05 })
     const step = () => opt.minimize(() => {
       const [pc, pr] = logps()
-      return preferenceLossTf(tf, { policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc!, refRejectedLogps: rr! }).loss
+      return preferenceLoss({ policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc!, refRejectedLogps: rr! }).loss
     }, true) as ReturnType<typeof tf.scalar>
     const first = step()
     const l0 = first.dataSync()[0] as number

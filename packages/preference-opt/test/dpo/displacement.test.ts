@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import { createRng, type History } from '@theoryml/core'
 import {
-  alphaCoefficients, displacementRate, likelihoodDisplacement, preferenceGradient, ufmPolicy,
+  alphaCoefficients, displacementRate, likelihoodDisplacement, preferenceLossAndGrad, ufmPolicy,
   type PreferencePair, type UfmPolicy,
-} from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+} from '../../src/index'
+import { fixture } from '../../../../tests/fixtures'
 
 interface UfmFx {
   vocab: number
@@ -23,8 +23,8 @@ function finiteDifferenceRate(model: UfmPolicy, pair: PreferencePair, eta: numbe
   const before = model.logProb(pair.prompt, pair.chosen)
   const ref = { chosen: [before], rejected: [model.logProb(pair.prompt, pair.rejected)] }
   const m = model.clone()
-  const { grads } = preferenceGradient(m, [pair], { reference: ref, loss })
-  for (const [k, g] of Object.entries(grads)) {
+  const { grad } = preferenceLossAndGrad(m, [pair], { reference: ref, loss })
+  for (const [k, g] of Object.entries(grad)) {
     const p = m.params[k] as Float64Array
     for (let j = 0; j < p.length; j++) p[j] = (p[j] as number) - eta * (g[j] as number)
   }

@@ -1,6 +1,5 @@
-import { Matrix, createRng } from '@theoryml/core'
+import { Matrix, createRng, fromFlat, matmul, matmulNT, matmulTN, toFlat } from '../src/index'
 import { describe, expect, test } from 'vitest'
-import { fromFlat, matmul, matmulNT, matmulTN, toFlat } from '../src/dense'
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   const rng = createRng(seed)

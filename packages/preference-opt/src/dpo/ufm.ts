@@ -65,7 +65,7 @@ export interface UfmPolicy {
 const UFM_OPTIONS = ['vocab', 'dim', 'rng', 'unembeddingScale', 'hiddenScale', 'unembedding'] as const
 
 /**
- * ln softmax(W h) into `out` (length |V|): out_z = W_z·h − logsumexp(W h).
+ * ln softmax(W h) into `out` (length |V|): out_z = W_z·h − logsumexp(W h). Internal: not exported from the package entries.
  * @example logSoftmaxRows(W, 3, 2, h, new Float64Array(3))
  */
 export function logSoftmaxRows(W: Float64Array, vocab: number, dim: number, h: Float64Array, out: Float64Array): Float64Array {
@@ -85,7 +85,7 @@ export function logSoftmaxRows(W: Float64Array, vocab: number, dim: number, h: F
 }
 
 /**
- * Check a response: a non-empty array of token ids in [0, vocab).
+ * Check a response: a non-empty array of token ids in [0, vocab). Internal: not exported from the package entries.
  * @example checkTokens('chosen', [1, 2], 8)
  */
 export function checkTokens(name: string, tokens: unknown, vocab: number, allowEmpty = false): readonly number[] {
@@ -98,7 +98,7 @@ export function checkTokens(name: string, tokens: unknown, vocab: number, allowE
 }
 
 /**
- * Check a preference pair against a vocabulary size (prompt id, non-empty token arrays).
+ * Check a preference pair against a vocabulary size (prompt id, non-empty token arrays). Internal: not exported from the package entries.
  * @example checkPair('pairs[0]', { prompt: 'q', chosen: [1], rejected: [2] }, 8)
  */
 export function checkPair(name: string, pair: unknown, vocab: number): PreferencePair {

@@ -1,15 +1,14 @@
 import {
-  assertInteger, assertKnownOptions, assertPositive, createOptimizer, toVector, train,
-  type History, type Optimizer, type OptimizerSpec, type Params, type TrainState, type VectorLike,
+  TRAINER_OPTION_KEYS, assertInteger, assertKnownOptions, resolveOptimizer, toVector, trainerLoop,
+  type History, type Params, type TrainerOptions, type TrainerResult, type TrainerState, type VectorLike,
 } from '@theoryml/core'
-import type { StopReason } from '@theoryml/core'
-import { marginLoss, resolveLossOptions, type PreferenceLossOptions, type PreferenceLossType, type ResolvedLossOptions } from './loss'
+import { marginLoss, resolveLossOptions, type PreferenceLossOptions, type PreferenceLossType } from './loss'
 import { checkPair, logSoftmaxRows, type PreferencePair, type UfmPolicy } from './ufm'
 
 /** Reference log-probabilities: a frozen model, or ln π_ref(y⁺), ln π_ref(y⁻) per pair. */
 export type PreferenceReference = UfmPolicy | { chosen: VectorLike; rejected: VectorLike }
 
-/** Options of {@link preferenceGradient}. */
+/** Options of {@link preferenceObjective} and {@link preferenceLossAndGrad}. */
 export interface PreferenceObjectiveOptions {
   /** Loss type or options (default DPO, β = 0.1). */
   loss?: PreferenceLossOptions | PreferenceLossType
@@ -28,25 +27,34 @@ interface Seq {
   logps: Float64Array[]
 }
 
-/** The compiled loss of a UFM on a set of pairs, with exact gradients (internal). */
+/**
+ * The preference loss of a UFM over a set of pairs, compiled once and evaluated many times (see
+ * {@link preferenceObjective}): `params` and `lossAndGrad` are what core's `train` takes.
+ */
 export interface PreferenceObjective {
-  /** The trainable parameters (live arrays of the model). */
+  /** The trainable parameters, live arrays of the model: 'W' and/or one 'h:<prompt>|<prefix>' per hidden state. */
   params: Params
-  /** Mean loss over the pairs; writes its exact gradient into `grads`. */
-  lossAndGrad: (params: Params, grads: Params) => number
-  /** ln π_θ(y⁺_i) and ln π_θ(y⁻_i) at the last evaluation. */
-  chosen: Float64Array
-  rejected: Float64Array
-  refChosen: Float64Array
-  refRejected: Float64Array
-  options: ResolvedLossOptions
+  /**
+   * The mean loss at the model's current parameters; writes its exact gradient into `grad` (the same
+   * keys and lengths as `params`, overwritten). It reads the model's live arrays, so pass `params`.
+   */
+  lossAndGrad: (params: Params, grad: Params) => number
+  /** ln π_θ(y⁺_i|x_i), one per pair, at the last evaluation. */
+  logpChosen: Float64Array
+  /** ln π_θ(y⁻_i|x_i) at the last evaluation. */
+  logpRejected: Float64Array
+  /** ln π_ref(y⁺_i|x_i) and ln π_ref(y⁻_i|x_i). */
+  reference: { chosen: Float64Array; rejected: Float64Array }
 }
 
 /**
- * Compile the mean preference loss (1/n) Σ_i ℓ(z_i) of a UFM over `pairs`, with its exact gradient:
+ * Compile the mean preference loss L = (1/n) Σ_i ℓ(z_i) of a UFM over `pairs`, with its exact gradient:
  * ∇ ln π(y|x) is ∂/∂h_{x,y<k} = W_{y_k} − Σ_z π(z|x,y<k) W_z and ∂/∂W = Σ_k (e_{y_k} − π(·|x,y<k)) h_{x,y<k}ᵀ,
- * so ∇ℓ_i = ℓ'(z_i)(∇ ln π(y⁺_i) − ∇ ln π(y⁻_i)) (+ the SFT term).
- * @example const obj = preferenceObjective(model, pairs, { loss: { type: 'dpo', beta: 0.1 } })
+ * so ∇ℓ_i = ℓ'(z_i)(∇ ln π(y⁺_i) − ∇ ln π(y⁻_i)) (+ the SFT term). Compiling allocates; evaluating
+ * does not, so a custom loop (or core's `train`) can call `lossAndGrad` every step.
+ * @example
+ * const obj = preferenceObjective(model, pairs, { loss: { type: 'dpo', beta: 0.1 } })
+ * const { history } = train({ params: obj.params, lossAndGrad: obj.lossAndGrad, optimizer: 'adam', lr: 1e-2, steps: 200 }) // core's train
  */
 export function preferenceObjective(model: UfmPolicy, pairs: readonly PreferencePair[], options: PreferenceObjectiveOptions = {}): PreferenceObjective {
   assertKnownOptions('preferenceObjective', options, ['loss', 'reference', 'trainHidden', 'trainUnembedding'])
@@ -101,7 +109,7 @@ export function preferenceObjective(model: UfmPolicy, pairs: readonly Preference
   const rejected = new Float64Array(n)
   const buf = new Float64Array(2)
   const hGrads: Float64Array[][][] = seqs.map(() => [[], []])
-  let gradsSeen: Params | null = null
+  let gradSeen: Params | null = null
 
   const backward = (s: Seq, hg: Float64Array[], coef: number, gW: Float64Array | undefined): void => {
     for (let k = 0; k < s.tokens.length; k++) {
@@ -119,17 +127,22 @@ export function preferenceObjective(model: UfmPolicy, pairs: readonly Preference
     }
   }
 
-  const lossAndGrad = (_params: Params, grads: Params): number => {
-    if (grads !== gradsSeen) {
+  const lossAndGrad = (_params: Params, grad: Params): number => {
+    if (!grad || typeof grad !== 'object') throw new Error('grad: expected an object of Float64Array buffers with the keys of params')
+    if (grad !== gradSeen) {
+      for (const [key, v] of Object.entries(params)) {
+        const g = grad[key]
+        if (!(g instanceof Float64Array) || g.length !== v.length) throw new Error(`grad: expected '${key}' as a Float64Array of length ${v.length}`)
+      }
       seqs.forEach(([a, b], i) => {
         const row = hGrads[i] as Float64Array[][]
-        row[0] = trainHidden ? a.keys.map((k) => grads[k] as Float64Array) : []
-        row[1] = trainHidden ? b.keys.map((k) => grads[k] as Float64Array) : []
+        row[0] = trainHidden ? a.keys.map((k) => grad[k] as Float64Array) : []
+        row[1] = trainHidden ? b.keys.map((k) => grad[k] as Float64Array) : []
       })
-      gradsSeen = grads
+      gradSeen = grad
     }
-    for (const key in grads) (grads[key] as Float64Array).fill(0)
-    const gW = trainW ? (grads.W as Float64Array) : undefined
+    for (const key in grad) (grad[key] as Float64Array).fill(0)
+    const gW = trainW ? (grad.W as Float64Array) : undefined
     let total = 0
     for (let i = 0; i < n; i++) {
       const [a, b] = seqs[i] as readonly [Seq, Seq]
@@ -147,38 +160,50 @@ export function preferenceObjective(model: UfmPolicy, pairs: readonly Preference
     }
     return total / n
   }
-  return { params, lossAndGrad, chosen, rejected, refChosen, refRejected, options: lossOptions }
+  return { params, lossAndGrad, logpChosen: chosen, logpRejected: rejected, reference: { chosen: refChosen, rejected: refRejected } }
 }
 
 /**
- * The mean preference loss of a UFM over `pairs` and its exact float64 gradient with respect to W and
- * every hidden state (see {@link preferenceObjective} for the formula).
- * @example const { loss, grads } = preferenceGradient(model, [{ prompt: 'q', chosen: [2], rejected: [3] }])
+ * The mean preference loss L = (1/n) Σ_i ℓ(z_i) of a UFM over `pairs` and its exact float64 gradient
+ * with respect to W and every hidden state, keyed as `model.params` (see {@link preferenceObjective}
+ * for the formula; use that to evaluate many times without compiling again).
+ * @example const { loss, grad } = preferenceLossAndGrad(model, [{ prompt: 'q', chosen: [2], rejected: [3] }]) // grad.W, grad['h:q|']
  */
-export function preferenceGradient(model: UfmPolicy, pairs: readonly PreferencePair[], options: PreferenceObjectiveOptions = {}): { loss: number; grads: Params } {
+export function preferenceLossAndGrad(model: UfmPolicy, pairs: readonly PreferencePair[], options: PreferenceObjectiveOptions = {}): { loss: number; grad: Params } {
   const obj = preferenceObjective(model, pairs, options)
-  const grads: Params = {}
-  for (const [k, v] of Object.entries(obj.params)) grads[k] = new Float64Array(v.length)
-  const loss = obj.lossAndGrad(obj.params, grads)
-  return { loss, grads }
+  const grad: Params = {}
+  for (const [k, v] of Object.entries(obj.params)) grad[k] = new Float64Array(v.length)
+  const loss = obj.lossAndGrad(obj.params, grad)
+  return { loss, grad }
 }
 
-/** Options of {@link trainPreference}. */
-export interface TrainPreferenceOptions extends PreferenceObjectiveOptions {
+/** What `record`, `onStep` and `stopWhen` see in {@link trainPreference}: step and loss, the live model and its log-probabilities. */
+export interface TrainPreferenceState extends TrainerState {
+  /** The model being trained (live: recorders may query it). */
+  model: UfmPolicy
+  /** The trainable parameters (live arrays of the model). */
+  params: Params
+  /** ∂loss/∂param at `params`. */
+  grad: Params
+  /** ln π_θ(y⁺_i|x_i), one per pair, at the current parameters. */
+  logpChosen: Float64Array
+  /** ln π_θ(y⁻_i|x_i) at the current parameters. */
+  logpRejected: Float64Array
+}
+
+/**
+ * Defaults of {@link trainPreference}, in one place: gradient descent with lr 0.1 for 1000 steps (the
+ * paper's UFM setting), the top 5 growing tokens recorded (fewer when the vocabulary is smaller).
+ * @example TRAIN_PREFERENCE_DEFAULTS.lr // 0.1
+ */
+export const TRAIN_PREFERENCE_DEFAULTS = { optimizer: 'gd', lr: 0.1, steps: 1000, topK: 5 } as const
+
+/** Options of {@link trainPreference}: the common trainer options (no `rng`: the model holds its own) plus the model, the pairs and the loss. */
+export interface TrainPreferenceOptions extends Omit<TrainerOptions<TrainPreferenceState>, 'rng'>, PreferenceObjectiveOptions {
   /** The model, trained in place. */
   model: UfmPolicy
   /** The preference pairs (full batch). */
   pairs: readonly PreferencePair[]
-  /** Learning rate of gradient descent (ignored when `optimizer` is given). */
-  lr?: number
-  /** An optimizer or its spec instead of plain GD. */
-  optimizer?: Optimizer | OptimizerSpec
-  /** Number of updates. */
-  steps: number
-  /** Extra metrics to record (as in core's `train`); the model is live, so recorders may query it. */
-  record?: Record<string, (state: TrainState) => number | number[] | Float64Array>
-  /** Record every `every` steps (default max(1, steps/100)). */
-  every?: number
   /** How many top-growing tokens to record (default min(5, vocab); fewer when fewer tokens qualify). */
   topK?: number
 }
@@ -195,8 +220,9 @@ export type PreferenceHistory = History & {
   topGrowth: number[][]
 }
 
-/** What {@link trainPreference} returns. */
-export interface TrainPreferenceResult {
+/** What {@link trainPreference} returns: the trained model, history, steps, stoppedBy, and the reference log-probabilities. */
+export interface TrainPreferenceResult extends TrainerResult {
+  /** The trained model (the same object as `options.model`, trained in place). */
   model: UfmPolicy
   /**
    * Columns: `step`, `loss`, `logpChosen` and `logpRejected` (ln π(y⁺_i), ln π(y⁻_i) per pair),
@@ -204,29 +230,24 @@ export interface TrainPreferenceResult {
    * step 0, summed over pairs, the pair's own first preferred token left out), plus any `record` columns.
    */
   history: PreferenceHistory
-  stoppedBy: StopReason
-  steps: number
   /** ln π_ref(y⁺_i), ln π_ref(y⁻_i). */
   reference: { chosen: Float64Array; rejected: Float64Array }
 }
 
+const TRAIN_PREFERENCE_KEYS = ['model', 'pairs', 'loss', 'reference', 'trainHidden', 'trainUnembedding', 'topK'] as const
+
 /**
  * Train a UFM on preference pairs with a DPO-family loss (full batch, exact float64 gradients, core's
- * `train` loop), recording ln π(y⁺), ln π(y⁻), the loss and the tokens whose probability grew most.
- * θ ← θ − η ∇ (1/n) Σ_i ℓ(z_i), z_i = ln π_θ(y⁺_i)/π_ref(y⁺_i) − ln π_θ(y⁻_i)/π_ref(y⁻_i).
+ * trainer loop), recording ln π(y⁺), ln π(y⁻), the loss and the tokens whose probability grew most:
+ * θ ← optimizer(θ, ∇ (1/n) Σ_i ℓ(z_i)), z_i = ln π_θ(y⁺_i)/π_ref(y⁺_i) − ln π_θ(y⁻_i)/π_ref(y⁻_i).
+ * Defaults in {@link TRAIN_PREFERENCE_DEFAULTS}.
  * @example
- * const { history } = trainPreference({ model, pairs: [{ prompt: 'q', chosen: [2], rejected: [3] }], loss: { type: 'dpo', beta: 0.1 }, lr: 0.1, steps: 100 })
+ * const { history, stoppedBy } = trainPreference({ model, pairs: [{ prompt: 'q', chosen: [2], rejected: [3] }], loss: { type: 'dpo', beta: 0.1 }, optimizer: 'gd', lr: 0.1, steps: 100 })
  */
 export function trainPreference(options: TrainPreferenceOptions): TrainPreferenceResult {
-  assertKnownOptions('trainPreference', options, ['model', 'pairs', 'loss', 'lr', 'optimizer', 'steps', 'record', 'every', 'topK', 'reference', 'trainHidden', 'trainUnembedding'])
-  const { model, pairs, steps } = options
-  assertInteger('steps', steps, { min: 0 })
-  let optimizer: Optimizer
-  if (options.optimizer !== undefined) optimizer = createOptimizer(options.optimizer)
-  else {
-    assertPositive('lr', options.lr)
-    optimizer = createOptimizer({ type: 'gd', lr: options.lr })
-  }
+  assertKnownOptions('trainPreference', options, [...TRAIN_PREFERENCE_KEYS, ...TRAINER_OPTION_KEYS.filter((k) => k !== 'rng')])
+  const { model, pairs } = options
+  const optimizer = resolveOptimizer(options, TRAIN_PREFERENCE_DEFAULTS)
   const obj = preferenceObjective(model, pairs, {
     ...(options.loss !== undefined ? { loss: options.loss } : {}),
     ...(options.reference !== undefined ? { reference: options.reference } : {}),
@@ -234,7 +255,7 @@ export function trainPreference(options: TrainPreferenceOptions): TrainPreferenc
     ...(options.trainUnembedding !== undefined ? { trainUnembedding: options.trainUnembedding } : {}),
   })
   const V = model.vocab
-  const topK = options.topK ?? Math.min(5, V)
+  const topK = options.topK ?? Math.min(TRAIN_PREFERENCE_DEFAULTS.topK, V)
   assertInteger('topK', topK, { min: 1, max: V })
   // Next-token distribution at each distinct prompt, and which tokens each prompt prefers first.
   const prompts = [...new Set(pairs.map((p) => p.prompt))]
@@ -258,25 +279,23 @@ export function trainPreference(options: TrainPreferenceOptions): TrainPreferenc
   // A token is ranked if it is not the first preferred token at every prompt where it could grow.
   const eligible = Array.from({ length: V }, (_, z) => z).filter((z) => excluded.some((ex) => !ex.has(z)))
   const topOrder = (): number[] => [...eligible].sort((a, b) => (growth[b] as number) - (growth[a] as number) || a - b).slice(0, topK)
-  const result = train({
-    params: obj.params,
-    lossAndGrad: obj.lossAndGrad,
-    optimizer,
-    steps,
-    ...(options.every !== undefined ? { every: options.every } : {}),
-    record: {
-      logpChosen: () => Array.from(obj.chosen),
-      logpRejected: () => Array.from(obj.rejected),
+  const loop = trainerLoop<TrainPreferenceState>(options, {
+    steps: TRAIN_PREFERENCE_DEFAULTS.steps,
+    columns: {
+      logpChosen: (s) => s.logpChosen,
+      logpRejected: (s) => s.logpRejected,
       topTokens: (s) => { computeGrowth(s.step); return topOrder() },
       topGrowth: (s) => { computeGrowth(s.step); return topOrder().map((z) => growth[z] as number) },
-      ...(options.record ?? {}),
     },
   })
-  return {
-    model,
-    history: result.history as PreferenceHistory,
-    stoppedBy: result.stoppedBy,
-    steps: result.steps,
-    reference: { chosen: obj.refChosen, rejected: obj.refRejected },
+  const grad: Params = {}
+  for (const [k, v] of Object.entries(obj.params)) grad[k] = new Float64Array(v.length)
+  const state: TrainPreferenceState = { step: 0, loss: Number.NaN, model, params: obj.params, grad, logpChosen: obj.logpChosen, logpRejected: obj.logpRejected }
+  for (; ; state.step++) {
+    state.loss = obj.lossAndGrad(obj.params, grad)
+    if (loop.stop(state)) break
+    optimizer.step(obj.params, grad)
   }
+  const result = loop.result()
+  return { model, ...result, history: result.history as PreferenceHistory, reference: obj.reference }
 }

@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import * as tf from '@tensorflow/tfjs'
 import { initTf } from '@theoryml/core/tf'
-import { preferenceLoss, preferenceLossTf, type PreferenceLossType } from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+import { preferenceLoss, type PreferenceLossType } from '../../src/index'
+import * as onTensors from '../../src/tf'
+import { fixture } from '../../../../tests/fixtures'
 
 interface LossCase {
   type: PreferenceLossType
@@ -113,9 +115,10 @@ describe('preferenceLoss (float64)', () => {
   })
 })
 
-describe('preferenceLossTf', () => {
-  test('agrees with the float64 losses, rewards and (by tfjs autodiff) derivatives', async () => {
-    const { tf } = await initTf()
+describe('preferenceLoss on the tfjs track (./tf)', () => {
+  beforeAll(async () => { await initTf() })
+
+  test('has the same name as the float64 one and agrees with it: losses, rewards and (by tfjs autodiff) derivatives', () => {
     const before = tf.memory().numTensors
     for (const c of fx.losses) {
       const r64 = preferenceLoss(inputsOf(c), optionsOf(c))
@@ -126,9 +129,9 @@ describe('preferenceLossTf', () => {
         const pr = t(c.policyRejectedLogps)
         const rc = t(c.refChosenLogps)
         const rr = t(c.refRejectedLogps)
-        const f = (a: typeof pc, b: typeof pc) => preferenceLossTf(tf, { policyChosenLogps: a, policyRejectedLogps: b, refChosenLogps: rc, refRejectedLogps: rr }, optionsOf(c)).loss
+        const f = (a: typeof pc, b: typeof pc) => onTensors.preferenceLoss({ policyChosenLogps: a, policyRejectedLogps: b, refChosenLogps: rc, refRejectedLogps: rr }, optionsOf(c)).loss
         const [ga, gb] = tf.grads((a, b) => f(a as typeof pc, b as typeof pc))([pc, pr])
-        const res = preferenceLossTf(tf, { policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc, refRejectedLogps: rr }, optionsOf(c))
+        const res = onTensors.preferenceLoss({ policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc, refRejectedLogps: rr }, optionsOf(c))
         return {
           losses: Array.from(res.losses.dataSync()), cr: Array.from(res.chosenRewards.dataSync()),
           ga: Array.from((ga as typeof pc).dataSync()), gb: Array.from((gb as typeof pc).dataSync()),
@@ -146,14 +149,13 @@ describe('preferenceLossTf', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
-  test('bad tensors get errors naming the argument', async () => {
-    const { tf } = await initTf()
+  test('bad tensors get errors naming the argument', () => {
     const a = tf.tensor1d([-1, -2])
     const b = tf.tensor1d([-1])
     const m = tf.tensor2d([[1, 2]])
-    expect(() => preferenceLossTf(tf, { policyChosenLogps: a, policyRejectedLogps: a, refChosenLogps: a, refRejectedLogps: b })).toThrow(/refRejectedLogps: expected length 2/)
-    expect(() => preferenceLossTf(tf, { policyChosenLogps: m as never, policyRejectedLogps: a, refChosenLogps: a, refRejectedLogps: a })).toThrow(/policyChosenLogps: expected a rank-1 tensor/)
-    expect(() => preferenceLossTf(tf, { policyChosenLogps: a, policyRejectedLogps: a, refChosenLogps: a, refRejectedLogps: a }, { beta: 0 })).toThrow(/beta: expected a positive number/)
+    expect(() => onTensors.preferenceLoss({ policyChosenLogps: a, policyRejectedLogps: a, refChosenLogps: a, refRejectedLogps: b })).toThrow(/refRejectedLogps: expected length 2/)
+    expect(() => onTensors.preferenceLoss({ policyChosenLogps: m as never, policyRejectedLogps: a, refChosenLogps: a, refRejectedLogps: a })).toThrow(/policyChosenLogps: expected a rank-1 tensor/)
+    expect(() => onTensors.preferenceLoss({ policyChosenLogps: a, policyRejectedLogps: a, refChosenLogps: a, refRejectedLogps: a }, { beta: 0 })).toThrow(/beta: expected a positive number/)
     tf.dispose([a, b, m])
   })
 })

@@ -66,7 +66,7 @@ export interface PreferenceLossResult {
   metrics: PreferenceMetrics
 }
 
-/** Validated loss options with defaults filled in. */
+/** Validated loss options with defaults filled in. Internal: not exported from the package entries. */
 export interface ResolvedLossOptions {
   type: PreferenceLossType
   beta: number
@@ -76,7 +76,7 @@ export interface ResolvedLossOptions {
 }
 
 /**
- * Validate preference-loss options and fill in the defaults.
+ * Validate preference-loss options and fill in the defaults. Internal: not exported from the package entries.
  * @example resolveLossOptions({ type: 'ipo', beta: 0.5 }).labelSmoothing // 0
  */
 export function resolveLossOptions(options: PreferenceLossOptions | PreferenceLossType = {}, batch?: number): ResolvedLossOptions {
@@ -126,6 +126,7 @@ export function sigmoid(x: number): number {
 /**
  * One pair's loss ℓ(z) and its derivative dℓ/dz at the implicit-reward margin
  * z = (ln π_θ(y⁺) − ln π_θ(y⁻)) − (ln π_ref(y⁺) − ln π_ref(y⁻)); writes [ℓ, dℓ/dz] into `out`.
+ * Internal: not exported from the package entries.
  * @example marginLoss(0, resolveLossOptions({ beta: 0.1 }), new Float64Array(2)) // [ln 2, −0.05]
  */
 export function marginLoss(z: number, o: ResolvedLossOptions, out: Float64Array): Float64Array {

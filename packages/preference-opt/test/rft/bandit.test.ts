@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { banditStepsToHalf, rewardStd, rftTimeToHalf, sftTimeToHalf } from '../src/index'
+import { banditStepsToHalf, rewardStd, rftTimeToHalf, sftTimeToHalf } from '../../src/index'
 
 describe('rewardStd', () => {
   test('Bernoulli rewards give sqrt(p(1 − p)); batches give per-input values and their mean', () => {

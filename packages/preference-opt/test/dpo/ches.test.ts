@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { Matrix, ndarray } from '@theoryml/core'
-import { ches, filterByChes, lengthNormalizedChes, rankByChes, responseStates, ufmPolicy } from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+import { ches, filterByChes, lengthNormalizedChes, rankByChes, responseStates, ufmPolicy } from '../../src/index'
+import { fixture } from '../../../../tests/fixtures'
 
 interface ChesFx {
   ches: { hPreferred: number[][]; hDispreferred: number[][]; ches: number; lengthNormalizedChes: number }[]
