@@ -194,6 +194,15 @@ function inspectTarballs(tarballs, tmp) {
   return sizes
 }
 
+/** Every export subpath of every installed @theoryml package, as import specifiers. */
+function theorymlExports(project) {
+  const scope = path.join(project, 'node_modules', '@theoryml')
+  return readdirSync(scope).sort().flatMap((name) => {
+    const pkg = JSON.parse(readFileSync(path.join(scope, name, 'package.json'), 'utf8'))
+    return Object.keys(pkg.exports ?? { '.': null }).filter((k) => k !== './package.json').map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`))
+  })
+}
+
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 }
@@ -211,10 +220,16 @@ function smoke(project) {
 function typecheck(project) {
   section('4. TypeScript consumer: tsc --noEmit, skipLibCheck false, strict')
   const modes = [
-    { name: 'node16', module: 'node16', moduleResolution: 'node16', files: ['consumer.ts', 'consumer-cjs.cts'] },
-    { name: 'nodenext', module: 'nodenext', moduleResolution: 'nodenext', files: ['consumer.ts', 'consumer-cjs.cts'] },
-    { name: 'bundler', module: 'esnext', moduleResolution: 'bundler', files: ['consumer.ts'] },
+    { name: 'node16', module: 'node16', moduleResolution: 'node16', files: ['consumer.ts', 'consumer-cjs.cts', 'all-entries.ts', 'all-entries-cjs.cts'] },
+    { name: 'nodenext', module: 'nodenext', moduleResolution: 'nodenext', files: ['consumer.ts', 'consumer-cjs.cts', 'all-entries.ts', 'all-entries-cjs.cts'] },
+    { name: 'bundler', module: 'esnext', moduleResolution: 'bundler', files: ['consumer.ts', 'all-entries.ts'] },
   ]
+  // Beside the hand-written consumers, one file importing every entry the installed packages export,
+  // so a new entry's declarations are checked too.
+  const entries = theorymlExports(project)
+  writeFileSync(path.join(project, 'ts', 'all-entries.ts'), entries.map((s, i) => `export * as e${i} from '${s}'\n`).join(''))
+  writeFileSync(path.join(project, 'ts', 'all-entries-cjs.cts'), entries.map((s, i) => `import e${i} = require('${s}')\n`).join('') + `export = [${entries.map((_, i) => `e${i}`).join(', ')}]\n`)
+  info(`type-checking ${entries.length} entries: ${entries.join(', ')}`)
   const upstreamSummary = {}
   for (const m of modes) {
     const config = {
