@@ -3,8 +3,8 @@
  * autograd, bench/reference/tensor-factorization.py): plain gradient descent on the mean squared
  * error over observed entries, identical sizes, step counts and learning rate.
  */
-import { createRng } from '@theoryml/core'
-import { cpCompletion, cpToTensor, randomCp, sampleObservations, type Observations } from '@theoryml/tensor-factorization'
+import { createRng, sampleObservations, type Observations } from '@theoryml/core'
+import { cpCompletion, cpToTensor, randomCp } from '@theoryml/tensor-factorization'
 import { defineBench } from './harness'
 
 interface Setup { shape: number[]; observations: Observations; rank: number; steps: number }
@@ -13,12 +13,12 @@ function setup(shape: number[], targetRank: number, observed: number, rank: numb
   return () => {
     const rng = createRng(0)
     const target = cpToTensor(randomCp(shape, targetRank, rng.fork('target')))
-    return { shape, observations: sampleObservations(target, observed, rng.fork('obs')), rank, steps }
+    return { shape, observations: sampleObservations(target, { count: observed, rng: rng.fork('obs') }), rank, steps }
   }
 }
 
 const run = (s: Setup): unknown =>
-  cpCompletion({ shape: s.shape, observations: s.observations, rank: s.rank, initStd: 1e-3, optimizer: 'gd', lr: 1e-2, steps: s.steps, record: { every: s.steps } })
+  cpCompletion({ shape: s.shape, observations: s.observations, rank: s.rank, initStd: 1e-3, optimizer: 'gd', lr: 1e-2, steps: s.steps, every: s.steps })
 
 export default defineBench({
   name: 'tensor-factorization',

@@ -7,15 +7,9 @@
  */
 import { type Rng } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
-import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
-import {
-  averageEntanglement,
-  averageSurrogateEntanglement,
-  permuteFeatures,
-  randomSwaps,
-  rearrangeFeatures,
-  trainLocalConvNet,
-} from '@theoryml/tensor-factorization'
+import { claim, defineExperiment, mean, pearson, type Claim, type Figure } from '@theoryml/lab'
+import { averageEntanglement, averageSurrogateEntanglement, permuteFeatures, randomSwaps, rearrangeFeatures } from '@theoryml/tensor-factorization'
+import { trainLocalConvNet } from '@theoryml/tensor-factorization/tf'
 import { smoothSignals, waveform, type Dataset } from './data'
 
 interface Config {
@@ -43,22 +37,7 @@ interface Config {
   waveformTest: number
 }
 
-const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length
 const round = (v: number, d = 3): number => Math.round(v * 10 ** d) / 10 ** d
-
-function pearson(a: readonly number[], b: readonly number[]): number {
-  const ma = mean(a)
-  const mb = mean(b)
-  let sab = 0
-  let saa = 0
-  let sbb = 0
-  a.forEach((v, i) => {
-    sab += (v - ma) * ((b[i] as number) - mb)
-    saa += (v - ma) ** 2
-    sbb += ((b[i] as number) - mb) ** 2
-  })
-  return sab / Math.sqrt(saa * sbb)
-}
 
 /** Original order, a random permutation of it, and the rearrangement of the permuted training data. */
 function orders(train: Dataset, test: Dataset, rng: Rng): Array<{ name: 'original' | 'random permutation' | 'rearranged'; train: Dataset; test: Dataset }> {
@@ -95,7 +74,7 @@ export default defineExperiment<Config>({
   quick: {},
   full: { levels: [1, 2, 3, 4], seeds: 5, waveformSeeds: 5, steps: 400, channels: 16, samples: 1000, testSamples: 1000, waveformSamples: 1000, swaps: [0, 4, 16, 64, 128, 256] },
   async run(config, ctx) {
-    const { tf } = await initTf({ warn: false })
+    await initTf({ warn: false })
     const L1 = config.levels[0] as number
     const ent = (d: Dataset, level: number): number => averageEntanglement(d.X, d.y, level)
     const claims: Claim[] = []
@@ -147,7 +126,7 @@ export default defineExperiment<Config>({
         // The same initialization for every order of a seed: a paired comparison.
         const netSeed = rng.fork('net').nextUint32()
         for (const o of orders(train, test, rng)) {
-          const net = trainLocalConvNet(tf, o.train.X, o.train.y, { steps: config.steps, channels: config.channels, lr: config.lr, rng: netSeed })
+          const net = trainLocalConvNet(o.train.X, o.train.y, { steps: config.steps, channels: config.channels, lr: config.lr, rng: netSeed })
           const accuracy = net.accuracy(o.test.X, o.test.y)
           net.dispose()
           rows.push({ seed: s, order: o.name, entanglement: ent(o.train, L1), surrogate: averageSurrogateEntanglement(o.train.X, L1), accuracy })

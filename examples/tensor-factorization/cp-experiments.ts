@@ -2,9 +2,9 @@
  * Experiments 1 and 2 of Razin, Maman, Cohen 2021 at quick scale: recovery of a low-rank tensor by
  * CP completion from a small initialization, and incremental rank learning.
  */
-import type { Rng } from '@theoryml/core'
-import type { Figure } from '@theoryml/lab'
-import { cpCompletion, cpToTensor, randomCp, sampleObservations } from '@theoryml/tensor-factorization'
+import { sampleObservations, type Rng } from '@theoryml/core'
+import { median, type Figure } from '@theoryml/lab'
+import { cpCompletion, cpToTensor, randomCp } from '@theoryml/tensor-factorization'
 import { column, emergenceSteps, memorizerError, normalized, strictlyIncreasing } from './shared'
 
 export interface RecoveryConfig {
@@ -25,12 +25,6 @@ export interface RecoveryResult {
   figure: Figure
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
-}
-
 /** Rank-1 targets of norm 1; CP completion with R components from N(0, initStd²) for each |Ω| and seed. */
 export function recovery(config: RecoveryConfig, rng: Rng): RecoveryResult {
   const shape = Array.from({ length: config.order }, () => config.size)
@@ -41,8 +35,8 @@ export function recovery(config: RecoveryConfig, rng: Rng): RecoveryResult {
     for (let s = 0; s < config.seeds; s++) {
       const seedRng = rng.fork(`seed${s}`)
       const target = normalized(cpToTensor(randomCp(shape, 1, seedRng.fork('target'))))
-      const observations = sampleObservations(target, m, seedRng.fork(`obs${m}`))
-      const { history } = cpCompletion({ shape, observations, rank: config.rank, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: seedRng.fork(`init${m}`), record: { every: Math.max(1, Math.floor(config.steps / 200)), topK: 3 } })
+      const observations = sampleObservations(target, { count: m, rng: seedRng.fork(`obs${m}`) })
+      const { history } = cpCompletion({ shape, observations, rank: config.rank, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: seedRng.fork(`init${m}`), every: Math.max(1, Math.floor(config.steps / 200)), topK: 3 })
       const rel = history.relError as number[]
       row.relErrors.push(rel[rel.length - 1] as number)
       row.memorizer.push(memorizerError(target, observations))
@@ -90,10 +84,10 @@ export interface IncrementalResult {
 export function incremental(config: IncrementalConfig, rng: Rng): IncrementalResult {
   const shape = Array.from({ length: config.order }, () => config.size)
   const target = normalized(cpToTensor(randomCp(shape, config.targetRank, rng.fork('target'))))
-  const observations = sampleObservations(target, config.observed, rng.fork('obs'))
+  const observations = sampleObservations(target, { count: config.observed, rng: rng.fork('obs') })
   const k = config.targetRank + 2
   const meanSquare = Array.from(observations.values).reduce((a, v) => a + v * v, 0) / config.observed
-  const { history } = cpCompletion({ shape, observations, rank: config.rank, initStd: config.initStd, optimizer: { type: 'groupRmsprop', lr: config.lr, eps: config.eps }, steps: config.steps, stopAtLoss: config.tolerance * meanSquare, target, rng: rng.fork('init'), record: { every: Math.max(1, Math.floor(config.steps / 400)), topK: k } })
+  const { history } = cpCompletion({ shape, observations, rank: config.rank, initStd: config.initStd, optimizer: { type: 'groupRmsprop', lr: config.lr, eps: config.eps }, steps: config.steps, stopAtLoss: config.tolerance * meanSquare, target, rng: rng.fork('init'), every: Math.max(1, Math.floor(config.steps / 400)), topK: k })
   const norms = history.componentNorms as number[][]
   const rel = history.relError as number[]
   const steps = history.step

@@ -2,10 +2,9 @@
  * Experiments 3 and 4 of Razin, Maman, Cohen 2022 at quick scale: incremental learning of local
  * components and low hierarchical rank in hierarchical tensor factorization, and locality.
  */
-import type { Rng } from '@theoryml/core'
-import { ndarray } from '@theoryml/core'
+import { ndarray, sampleObservations, type Rng } from '@theoryml/core'
 import type { Figure } from '@theoryml/lab'
-import { hierarchicalRank, htf, htfCompletion, htfToTensor, sampleObservations, unobservedEntries, type ModeTree } from '@theoryml/tensor-factorization'
+import { hierarchicalRank, htf, htfCompletion, htfToTensor, unobservedEntries, type ModeTree } from '@theoryml/tensor-factorization'
 import { column, emergenceSteps, normalized, relErrorOn } from './shared'
 
 export interface HierarchicalConfig {
@@ -42,9 +41,9 @@ export function hierarchical(config: HierarchicalConfig, rng: Rng): Hierarchical
   const shape = Array.from({ length: config.order }, () => config.size)
   const target = normalized(htfToTensor(htf({ shape, widths: config.targetWidths, rng: rng.fork('target') })))
   const m = Math.round(config.fraction * target.data.length)
-  const observations = sampleObservations(target, m, rng.fork('obs'))
+  const observations = sampleObservations(target, { count: m, rng: rng.fork('obs') })
   const k = Math.min(config.widths, config.targetWidths + 3)
-  const res = htfCompletion({ shape, observations, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: rng.fork('init'), record: { every: Math.max(1, Math.floor(config.steps / 300)), topK: k } })
+  const res = htfCompletion({ shape, observations, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: rng.fork('init'), every: Math.max(1, Math.floor(config.steps / 300)), topK: k })
   const norms = res.history.componentNorms as number[][]
   const steps = res.history.step
   const largest = Math.max(...(norms[norms.length - 1] ?? [0]))
@@ -91,12 +90,12 @@ export function locality(config: LocalityConfig, rng: Rng): LocalityResult {
   }
   const shape = [d, d, d, d]
   const target = normalized(ndarray(data, shape))
-  const observations = sampleObservations(target, Math.round(config.fraction * target.data.length), rng.fork('obs'))
+  const observations = sampleObservations(target, { count: Math.round(config.fraction * target.data.length), rng: rng.fork('obs') })
   const test = unobservedEntries(target, observations)
   const trees: LocalityResult['trees'] = []
   const lines: Array<{ name: string; x: number[]; y: number[] }> = []
   for (const [name, tree] of [['(12)(34): interacting modes apart', [[0, 1], [2, 3]]], ['(13)(24): interacting modes siblings', [[0, 2], [1, 3]]]] as const) {
-    const res = htfCompletion({ shape, observations, tree, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: rng.fork(`init ${name}`), record: { every: Math.max(1, Math.floor(config.steps / 200)), topK: 1 } })
+    const res = htfCompletion({ shape, observations, tree, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: rng.fork(`init ${name}`), every: Math.max(1, Math.floor(config.steps / 200)), topK: 1 })
     trees.push({ name, tree, testError: relErrorOn(htfToTensor(res.htf), test), trainLoss: res.history.loss[res.history.loss.length - 1] as number })
     lines.push({ name, x: res.history.step, y: res.history.relError as number[] })
   }

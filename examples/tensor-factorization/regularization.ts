@@ -7,7 +7,8 @@ import type * as TF from '@tensorflow/tfjs'
 import type { Rng } from '@theoryml/core'
 import type { Figure } from '@theoryml/lab'
 import { initTf } from '@theoryml/core/tf'
-import { isSameClassSequences, locallyConnected, trainLocallyConnected, type LocallyConnectedModel, type SequenceSet } from '@theoryml/tensor-factorization'
+import { isSameClassSequences, type SequenceSet } from '@theoryml/tensor-factorization'
+import { locallyConnected, trainLocallyConnected, type LocallyConnectedModel } from '@theoryml/tensor-factorization/tf'
 
 export interface RegularizationConfig {
   length: number
@@ -54,13 +55,14 @@ export async function regularization(config: RegularizationConfig, rng: Rng, pro
     const seedRng = rng.fork(`seed${s}`)
     const task = isSameClassSequences({ length: config.length, channels: config.channels, segment: config.segment, gap, classes: config.classes, noise: config.noise, background: config.background, train: config.train, test: config.test, rng: seedRng.fork('task') })
     for (const lambda of [0, config.lambda]) {
-      const model = locallyConnected(tf, { length: config.length, channels: config.channels, hidden: config.hidden, activation: config.activation, rng: seedRng.fork('init') })
+      const model = locallyConnected({ length: config.length, channels: config.channels, hidden: config.hidden, activation: config.activation, rng: seedRng.fork('init') })
       const { history } = trainLocallyConnected(model, {
         x: task.train.x,
         y: task.train.y,
         steps: config.steps,
         batchSize: config.batchSize,
-        optimizer: { type: 'adam', lr: config.lr },
+        optimizer: 'adam',
+        lr: config.lr,
         rng: seedRng.fork('batches'),
         ...(lambda > 0 ? { regularizer: { lambda, patch: task.patch, swap: task.swap } } : {}),
       })

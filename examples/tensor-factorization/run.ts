@@ -8,7 +8,7 @@
  * 4. locality: an HTF fits a tensor whose interacting modes are siblings in its tree, not otherwise;
  * 5. the explicit regularizer against locality on a locally connected network (tfjs track).
  */
-import { claim, defineExperiment, type Claim, type Figure } from '@theoryml/lab'
+import { claim, defineExperiment, median, type Claim, type Figure } from '@theoryml/lab'
 import { recovery, incremental, strictlyIncreasing, type IncrementalConfig, type RecoveryConfig } from './cp-experiments'
 import { hierarchical, locality, type HierarchicalConfig, type LocalityConfig } from './htf-experiments'
 import { regularization, type RegularizationConfig } from './regularization'
@@ -22,11 +22,6 @@ interface Config {
 }
 
 const fmt = (v: number): string => (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(2) : v.toFixed(3))
-const median = (v: readonly number[]): number => {
-  const w = [...v].sort((a, b) => a - b)
-  const m = w.length >> 1
-  return w.length === 0 ? NaN : w.length % 2 === 1 ? (w[m] as number) : ((w[m - 1] as number) + (w[m] as number)) / 2
-}
 
 const quick: Config = {
   recovery: { order: 3, size: 8, rank: 64, initStd: 1e-3, observed: [50, 200], steps: 2500, lr: 3e-3, seeds: 5 },

@@ -1,6 +1,5 @@
 /** Helpers shared by the tensor-factorization example's experiments. */
-import { frobeniusNorm, ndarray, type NdArray } from '@theoryml/core'
-import type { Observations } from '@theoryml/tensor-factorization'
+import { frobeniusNorm, ndarray, type NdArray, type Observations } from '@theoryml/core'
 
 /** The tensor scaled to Frobenius norm 1. */
 export function normalized(t: NdArray): NdArray {

@@ -1,23 +1,37 @@
 /**
  * @theoryml/tensor-factorization: CP and hierarchical tensor factorizations, their implicit
- * regularization, and the quantum entanglement of data for locally connected networks.
+ * regularization, and the quantum entanglement of data for locally connected networks. This root
+ * entry is the float64 track and loads no tfjs; the locally connected networks and the regularizer
+ * against locality are the tfjs track, `@theoryml/tensor-factorization/tf`.
  * @packageDocumentation
  */
 
-// --- factorizations (issue 4) ---
-export { fold, khatriRao, modeProduct, outer, unfold } from './tensor'
-export { cpAls, cpComponentNorms, cpRank, cpToTensor, randomCp, type Cp, type CpAlsOptions, type CpAlsResult, type CpRankOptions, type CpResult } from './cp'
-export { sampleObservations, unobservedEntries, type Observations, type OptimizerChoice } from './observations'
-export { cpCompletion, cpCompletionGradient, type CpCompletionOptions, type CpCompletionResult } from './cp-completion'
-export { balancedTree, hierarchicalRank, htf, htfToTensor, localComponentNorms, treeNodes, type HierarchicalRank, type Htf, type HtfNode, type HtfOptions, type ModeTree } from './htf'
-export { htfCompletion, htfCompletionGradient, type HtfCompletionOptions, type HtfCompletionResult } from './htf-completion'
-export { locallyConnected, trainLocallyConnected, type LocallyConnectedModel, type LocallyConnectedOptions, type TrainLocallyConnectedOptions } from './locally-connected'
-export { localityRegularizer, type LocalityRegularizerOptions, type SequenceModel } from './locality-regularizer'
-export { isSameClassSequences, type IsSameClassOptions, type IsSameClassTask, type SequenceSet } from './same-class-task'
+// --- tensor factorizations (Razin, Maman, Cohen 2021; 2022) ---
+export { fold, khatriRao, modeProduct, outer, unfold } from './factorization/tensor'
+export { cpAls, cpComponentNorms, cpRank, cpToTensor, randomCp, type Cp, type CpAlsOptions, type CpAlsResult, type CpRankOptions, type CpResult } from './factorization/cp'
+export { unobservedEntries } from './factorization/observations'
+export {
+  CP_COMPLETION_DEFAULTS,
+  cpCompletion,
+  cpCompletionLossAndGrad,
+  type CpCompletionOptions,
+  type CpCompletionResult,
+  type CpCompletionState,
+} from './factorization/cp-completion'
+export { balancedTree, hierarchicalRank, htf, htfToTensor, localComponentNorms, treeNodes, type HierarchicalRank, type Htf, type HtfNode, type HtfOptions, type ModeTree } from './factorization/htf'
+export {
+  HTF_COMPLETION_DEFAULTS,
+  htfCompletion,
+  htfCompletionLossAndGrad,
+  type HtfCompletionOptions,
+  type HtfCompletionResult,
+  type HtfCompletionState,
+} from './factorization/htf-completion'
+export { isSameClassSequences, type IsSameClassOptions, type IsSameClassTask, type SequenceSet } from './factorization/same-class-task'
 
-// --- entanglement (issue 5) ---
-export { DEFAULT_THETA, featureMap, type FeatureMapOptions, type FeatureScaling } from './entanglement-features'
-export { canonicalPartitions, canonicalPartitions2d, type Partition } from './entanglement-partitions'
+// --- entanglement of data (Alexander, De La Vega, Razin, Cohen 2023) ---
+export { DEFAULT_THETA, featureMap, type FeatureMapOptions, type FeatureScaling } from './entanglement/features'
+export { canonicalPartitions, canonicalPartitions2d, type Partition } from './entanglement/partitions'
 export {
   averageEntanglement,
   dataTensor,
@@ -28,7 +42,6 @@ export {
   type AverageEntanglementOptions,
   type DataTensorOptions,
   type EntanglementOptions,
-} from './entanglement'
-export { averageSurrogateEntanglement, featureCorrelations, surrogateEntanglement, type AverageSurrogateOptions } from './entanglement-surrogate'
-export { permuteFeatures, randomSwaps, rearrangeFeatures, type RearrangeOptions } from './entanglement-rearrange'
-export { trainLocalConvNet, type LocalConvNet, type LocalConvNetOptions } from './entanglement-model'
+} from './entanglement/measures'
+export { averageSurrogateEntanglement, featureCorrelations, surrogateEntanglement, type AverageSurrogateOptions } from './entanglement/surrogate'
+export { permuteFeatures, randomSwaps, rearrangeFeatures, type RearrangeOptions } from './entanglement/rearrange'

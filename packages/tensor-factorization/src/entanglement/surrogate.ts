@@ -1,7 +1,7 @@
 import { assertKnownOptions, assertInteger, Matrix, type MatrixLike } from '@theoryml/core'
-import { readData } from './entanglement-features'
-import { dot } from './entanglement-linalg'
-import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './entanglement-partitions'
+import { readData } from './features'
+import { dot } from './linalg'
+import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './partitions'
 
 /**
  * Pearson correlation matrix of the features (columns) of X: ρ_ij = cov(x_i, x_j) / (sd_i sd_j).

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRng, Matrix } from '@theoryml/core'
 import { EigenvalueDecomposition } from 'ml-matrix'
 import { describe, expect, test } from 'vitest'
-import { pivotedCholesky, symmetricEigenvalues } from '../src/entanglement-linalg'
+import { pivotedCholesky, symmetricEigenvalues } from '../../src/entanglement/linalg'
 import {
   averageSurrogateEntanglement,
   canonicalPartitions,
@@ -12,10 +12,10 @@ import {
   randomSwaps,
   rearrangeFeatures,
   surrogateEntanglement,
-} from '../src/index'
+} from '../../src/index'
 
 const fixtures = (
-  JSON.parse(readFileSync(new URL('../../../tests/fixtures/entanglement.json', import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(new URL('../../../../tests/fixtures/entanglement.json', import.meta.url), 'utf8')) as {
     datasets: Array<{ X: number[][]; cases: Array<{ partition: number[]; surrogate: number }> }>
   }
 ).datasets

@@ -4,35 +4,45 @@
  * that takes a feature matrix, standardizes and zero-pads it, and trains full-batch with
  * {@link trainLocallyConnected}.
  */
-import type * as TF from '@tensorflow/tfjs'
-import { assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, toVector, type MatrixLike, type Rng, type VectorLike } from '@theoryml/core'
-import { locallyConnected, trainLocallyConnected, type LocallyConnectedModel } from './locally-connected'
+import * as tf from '@tensorflow/tfjs'
+import {
+  assertInteger,
+  assertKnownOptions,
+  resolveOptimizerSpec,
+  resolveRng,
+  toMatrix,
+  toVector,
+  TRAINER_OPTION_KEYS,
+  type MatrixLike,
+  type TrainerOptions,
+  type TrainerResult,
+  type VectorLike,
+} from '@theoryml/core'
+import { locallyConnected, trainLocallyConnected, type LocallyConnectedModel, type LocallyConnectedState } from '../locally-connected'
 
-/** Options of {@link trainLocalConvNet}. */
-export interface LocalConvNetOptions {
+/** Options of {@link trainLocalConvNet}: the common trainer options (state: that of `trainLocallyConnected`) plus the width. */
+export interface LocalConvNetOptions extends TrainerOptions<LocallyConnectedState> {
   /** Channels of every layer (default 16). */
   channels?: number
-  /** Full-batch Adam steps (default 300). */
-  steps?: number
-  /** Adam learning rate (default 0.01). */
-  lr?: number
-  /** Seed or stream for the initialization (default seed 0). */
-  rng?: Rng | number
 }
 
 /** A trained {@link trainLocalConvNet} model (tfjs variables: call `dispose()` when done). */
-export interface LocalConvNet {
+export interface LocalConvNet extends TrainerResult {
   /** The underlying network: `locallyConnected` with kernel 2, shared weights and ReLU on [M, 2^K, 1] inputs. */
   readonly model: LocallyConnectedModel
   /** Logits f(x) for the rows of X (standardized with the training statistics). */
   predict(X: MatrixLike): Float64Array
   /** Fraction of rows with sign f(x) = y (labels ±1). */
   accuracy(X: MatrixLike, y: VectorLike): number
-  /** Training loss every 10 steps (and at the last step). */
-  history: { step: number[]; loss: number[] }
   /** Free the tfjs variables. */
   dispose(): void
 }
+
+/**
+ * The defaults of {@link trainLocalConvNet}: 16 channels, full-batch Adam with lr 0.01 for 300
+ * steps, seed 0 for the initialization; a history row every max(1, ⌊steps/100⌋) steps.
+ */
+export const LOCAL_CONV_NET_DEFAULTS = { channels: 16, optimizer: 'adam', lr: 0.01, steps: 300, rng: 0 } as const
 
 /**
  * A small convolutional, locally connected binary classifier on the tfjs track: the binary-tree
@@ -40,21 +50,20 @@ export interface LocalConvNet {
  * convolution of width 2 and stride 2 applied log₂D times (weights shared across positions), so
  * each unit sees a contiguous block of features, then a linear read-out:
  * h_0 = x, h_k[p] = relu(W_kᵀ [h_{k−1}[2p]; h_{k−1}[2p+1]] + b_k), f(x) = wᵀ h_K + b.
- * This is `locallyConnected(tf, { length: 2^K, channels: 1, hidden: channels, kernel: 2, shared: true,
+ * This is `locallyConnected({ length: 2^K, channels: 1, hidden: channels, kernel: 2, shared: true,
  * activation: 'relu' })`; inputs are standardized per feature (training statistics) and zero-padded
- * to a power of two, and the network is trained by `trainLocallyConnected` with full-batch Adam on
- * (1/M) Σ softplus(−y f(x)).
- * @example const net = trainLocalConvNet(tf, Xtrain, ytrain, { rng: 0 }); net.accuracy(Xtest, ytest); net.dispose()
+ * to a power of two, and the network is trained by `trainLocallyConnected` full-batch on
+ * (1/M) Σ softplus(−y f(x)) (`rng` seeds the initialization). Defaults: {@link LOCAL_CONV_NET_DEFAULTS}.
+ * Needs `await initTf()` (from @theoryml/core/tf) once first.
+ * @example const net = trainLocalConvNet(Xtrain, ytrain, { steps: 150, lr: 0.02, rng: 0 }); net.accuracy(Xtest, ytest); net.dispose()
  */
-export function trainLocalConvNet(tf: typeof TF, X: MatrixLike, y: VectorLike, options: LocalConvNetOptions = {}): LocalConvNet {
-  assertKnownOptions('trainLocalConvNet', options, ['channels', 'steps', 'lr', 'rng'])
-  const channels = options.channels ?? 16
-  const steps = options.steps ?? 300
-  const lr = options.lr ?? 0.01
+export function trainLocalConvNet(X: MatrixLike, y: VectorLike, options: LocalConvNetOptions = {}): LocalConvNet {
+  assertKnownOptions('trainLocalConvNet', options, ['channels', ...TRAINER_OPTION_KEYS])
+  const D0 = LOCAL_CONV_NET_DEFAULTS
+  const channels = options.channels ?? D0.channels
   assertInteger('channels', channels, { min: 1 })
-  assertInteger('steps', steps, { min: 0 })
-  assertPositive('lr', lr)
-  const rng = resolveRng(options.rng)
+  const optimizer = resolveOptimizerSpec(options, D0)
+  const rng = resolveRng(options.rng ?? D0.rng)
   const m = toMatrix('X', X)
   const M = m.rows
   const D = m.columns
@@ -84,12 +93,14 @@ export function trainLocalConvNet(tf: typeof TF, X: MatrixLike, y: VectorLike, o
     for (let i = 0; i < z.rows; i++) for (let f = 0; f < D; f++) buf[i * P + f] = (z.get(i, f) - (mean[f] as number)) * (scale[f] as number)
     return { data: buf, rows: z.rows }
   }
-  const model = locallyConnected(tf, { length: P, channels: 1, hidden: channels, kernel: 2, shared: true, activation: 'relu', rng })
-  const { history } = trainLocallyConnected(model, { x: toInput(m).data, y: y01, steps, batchSize: M, optimizer: { type: 'adam', lr }, every: 10 })
-  const bad = history.loss.findIndex((l) => !Number.isFinite(l))
-  if (bad >= 0) {
-    model.dispose()
-    throw new Error(`training diverged: loss is ${history.loss[bad]} at step ${history.step[bad]}; lower lr`)
+  const model = locallyConnected({ length: P, channels: 1, hidden: channels, kernel: 2, shared: true, activation: 'relu', rng })
+  const { optimizer: _o, lr: _l, rng: _r, channels: _c, ...loopOptions } = options
+  let trained: ReturnType<typeof trainLocallyConnected>
+  try {
+    trained = trainLocallyConnected(model, { ...loopOptions, x: toInput(m).data, y: y01, steps: options.steps ?? D0.steps, batchSize: M, optimizer })
+  } catch (err) {
+    model.dispose() // a DivergenceError (or a bad option): nothing is left allocated
+    throw err
   }
   const predict = (Z: MatrixLike): Float64Array => {
     const { data, rows } = toInput(Z)
@@ -108,7 +119,9 @@ export function trainLocalConvNet(tf: typeof TF, X: MatrixLike, y: VectorLike, o
       for (let i = 0; i < out.length; i++) if (((out[i] as number) >= 0 ? 1 : -1) === t[i]) ok++
       return ok / out.length
     },
-    history: { step: history.step, loss: history.loss },
+    history: trained.history,
+    steps: trained.steps,
+    stoppedBy: trained.stoppedBy,
     dispose: () => model.dispose(),
   }
 }

@@ -2,7 +2,7 @@ import type * as TF from '@tensorflow/tfjs'
 import { createRng, Matrix } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { trainLocalConvNet } from '../src/index'
+import { trainLocalConvNet } from '../../src/tf'
 
 let tf: typeof TF
 beforeAll(async () => {
@@ -29,7 +29,7 @@ function roughData(M: number, D: number, seed: number): { X: Matrix; y: number[]
 describe('trainLocalConvNet', () => {
   test('is locallyConnected (kernel 2, shared, ReLU) on standardized, zero-padded inputs: forward against plain loops', () => {
     const { X, y } = roughData(12, 6, 1) // 6 features: padded to 8 positions, 3 layers
-    const net = trainLocalConvNet(tf, X, y, { steps: 4, channels: 3, lr: 0.05, rng: 5 })
+    const net = trainLocalConvNet(X, y, { steps: 4, channels: 3, lr: 0.05, rng: 5 })
     expect(net.model.shared).toBe(true)
     expect(net.model.kernel).toBe(2)
     expect(net.model.length).toBe(8)
@@ -56,7 +56,8 @@ describe('trainLocalConvNet', () => {
     })
     const got = Array.from(net.predict(X))
     got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4))
-    expect(net.history.step).toEqual([0, 3])
+    expect(net.history.step).toEqual([0, 1, 2, 3, 4])
+    expect([net.steps, net.stoppedBy]).toEqual([4, 'steps'])
     net.dispose()
   })
 
@@ -64,10 +65,10 @@ describe('trainLocalConvNet', () => {
     const { X, y } = roughData(120, 16, 2)
     const test = roughData(200, 16, 3)
     const before = tf.memory().numTensors
-    const short = trainLocalConvNet(tf, X, y, { steps: 5, rng: 0 })
+    const short = trainLocalConvNet(X, y, { steps: 5, rng: 0 })
     const afterShort = tf.memory().numTensors
     short.dispose()
-    const net = trainLocalConvNet(tf, X, y, { steps: 80, lr: 0.02, rng: 0 })
+    const net = trainLocalConvNet(X, y, { steps: 80, lr: 0.02, rng: 0 })
     expect(tf.memory().numTensors).toBe(afterShort) // same live tensors after 5 or 80 steps
     expect(net.history.loss[net.history.loss.length - 1]).toBeLessThan(net.history.loss[0] as number)
     expect(net.accuracy(test.X, test.y)).toBeGreaterThan(0.85)
@@ -78,12 +79,19 @@ describe('trainLocalConvNet', () => {
 
   test('pads a non-power-of-two number of features; bad input throws', () => {
     const { X, y } = roughData(40, 10, 4)
-    const net = trainLocalConvNet(tf, X, y, { steps: 3 })
+    const net = trainLocalConvNet(X, y, { steps: 3 })
     expect(net.predict(X).length).toBe(40)
     net.dispose()
-    expect(() => trainLocalConvNet(tf, X, y.map(() => 0), { steps: 1 })).toThrow(/y: expected labels ±1/)
-    expect(() => trainLocalConvNet(tf, X, y, { lr: -1 })).toThrow(/lr/)
-    expect(() => trainLocalConvNet(tf, X, y, { chanels: 3 } as never)).toThrow(/unknown option/)
-    expect(() => trainLocalConvNet(tf, [[1], [2]], [1, -1])).toThrow(/X: expected at least 2 features/)
+    const before = tf.memory().numTensors
+    expect(() => trainLocalConvNet(X, y, { steps: 20, optimizer: 'gd', lr: 1e38 })).toThrow(/training diverged/)
+    expect(() => trainLocalConvNet(X, y, { optimizer: { type: 'adam', lr: 0.01 }, lr: 0.1 })).toThrow(/^lr: /)
+    expect(tf.memory().numTensors).toBe(before) // the model of a failed run is disposed
+    const stopped = trainLocalConvNet(X, y, { steps: 50, stopWhen: (s) => s.step === 2 })
+    expect([stopped.steps, stopped.stoppedBy]).toEqual([2, 'stopWhen'])
+    stopped.dispose()
+    expect(() => trainLocalConvNet(X, y.map(() => 0), { steps: 1 })).toThrow(/y: expected labels ±1/)
+    expect(() => trainLocalConvNet(X, y, { lr: -1 })).toThrow(/lr/)
+    expect(() => trainLocalConvNet(X, y, { chanels: 3 } as never)).toThrow(/unknown option/)
+    expect(() => trainLocalConvNet([[1], [2]], [1, -1])).toThrow(/X: expected at least 2 features/)
   })
 })

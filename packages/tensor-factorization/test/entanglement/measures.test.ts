@@ -12,7 +12,7 @@ import {
   geometricEntanglement,
   permuteFeatures,
   tensorEntanglement,
-} from '../src/index'
+} from '../../src/index'
 
 interface FixtureSet {
   route: 'explicit' | 'gram'
@@ -21,7 +21,7 @@ interface FixtureSet {
   y: number[]
   cases: Array<{ partition: number[]; entropy: number; geometric: number; surrogate: number }>
 }
-const fixtures = (JSON.parse(readFileSync(new URL('../../../tests/fixtures/entanglement.json', import.meta.url), 'utf8')) as { datasets: FixtureSet[] }).datasets
+const fixtures = (JSON.parse(readFileSync(new URL('../../../../tests/fixtures/entanglement.json', import.meta.url), 'utf8')) as { datasets: FixtureSet[] }).datasets
 
 /** Correlated random data: a random walk along the feature axis, labels ±1 from the first half. */
 function randomData(M: number, D: number, seed: number): { X: number[][]; y: number[] } {

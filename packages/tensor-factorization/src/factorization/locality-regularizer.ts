@@ -3,6 +3,7 @@
  * track: it rewards a model whose gradient with respect to a patch P depends on a distant patch Q,
  * i.e. whose output models an interaction between P and Q.
  */
+import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive } from '@theoryml/core'
 
@@ -22,7 +23,6 @@ export interface LocalityRegularizerOptions {
 
 /** A model on [batch, length, channels] inputs; f(x) is the sum of its outputs. */
 export interface SequenceModel {
-  readonly tf: typeof TF
   predict(x: TF.Tensor): TF.Tensor
 }
 
@@ -34,11 +34,12 @@ export interface SequenceModel {
  * Second-order: differentiate the returned scalar with tf.variableGrads (call inside tf.tidy). A
  * custom model must not use tfjs ops whose gradient reads their saved output (tf.tanh, tf.sigmoid,
  * tf.exp): tfjs drops those paths when differentiating twice; `locallyConnected` works around tanh.
- * @example const r = localityRegularizer(model, x, { patch: [0, 2], swap: [14, 16], lambda: 1 })
+ * Needs `await initTf()` (from @theoryml/core/tf) once first.
+ * @example const r = tf.tidy(() => localityRegularizer(model, x, { patch: [0, 2], swap: [14, 16], lambda: 1 }).dataSync()[0])
  */
 export function localityRegularizer(model: SequenceModel, x: TF.Tensor, options: LocalityRegularizerOptions): TF.Scalar {
   assertKnownOptions('localityRegularizer', options, ['patch', 'swap', 'lambda', 'permutation', 'eps'])
-  const tf = model.tf
+  if (!model || typeof model.predict !== 'function') throw new Error('model: expected { predict(x) } (e.g. from locallyConnected())')
   if (x.rank !== 3) throw new Error(`x: expected a [batch, length, channels] tensor, got rank ${x.rank}`)
   const [B, L, C] = x.shape as [number, number, number]
   const range = (name: string, r: unknown): [number, number] => {

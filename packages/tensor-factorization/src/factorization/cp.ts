@@ -126,8 +126,8 @@ export interface CpAlsOptions {
   tol?: number
   /** Seed or stream for the random N(0, 1) initialization (default 0). */
   rng?: Rng | number
-  /** Initial factors (d_n × R) instead of a random start. */
-  init?: readonly MatrixLike[]
+  /** Initial factors (d_n × R) instead of the random N(0, 1) start. */
+  initial?: readonly MatrixLike[]
 }
 
 /** What {@link cpAls} returns. */
@@ -147,7 +147,7 @@ export interface CpAlsResult extends CpResult {
 export function cpAls(tensor: NdArray, rank: number, options: CpAlsOptions = {}): CpAlsResult {
   const t = checkTensor('tensor', tensor, 2)
   assertInteger('rank', rank, { min: 1 })
-  assertKnownOptions('cpAls', options, ['maxIter', 'tol', 'rng', 'init'])
+  assertKnownOptions('cpAls', options, ['maxIter', 'tol', 'rng', 'initial'])
   const maxIter = options.maxIter ?? 500
   assertInteger('maxIter', maxIter, { min: 0 })
   const tol = options.tol ?? 1e-12
@@ -156,12 +156,12 @@ export function cpAls(tensor: NdArray, rank: number, options: CpAlsOptions = {})
   const N = shape.length
   const R = rank
   let A: Float64Array[]
-  if (options.init !== undefined) {
-    const init = checkFactors('init', options.init)
-    if (init.rank !== R || init.shape.some((d, n) => d !== shape[n])) {
-      throw new Error(`init: expected ${N} factors of shapes ${shape.map((d) => `${d}×${R}`).join(', ')}`)
+  if (options.initial !== undefined) {
+    const initial = checkFactors('initial', options.initial)
+    if (initial.rank !== R || initial.shape.length !== N || initial.shape.some((d, n) => d !== shape[n])) {
+      throw new Error(`initial: expected ${N} factors of shapes ${shape.map((d) => `${d}×${R}`).join(', ')}`)
     }
-    A = init.flats
+    A = initial.flats
   } else {
     const rng = resolveRng(options.rng ?? 0)
     A = shape.map((d) => rng.fillNormal(new Float64Array(d * R)))

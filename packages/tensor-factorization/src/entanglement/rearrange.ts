@@ -1,6 +1,6 @@
 import { assertInteger, assertKnownOptions, Matrix, resolveRng, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
 import { EigenvalueDecomposition } from 'ml-matrix'
-import { correlationRows } from './entanglement-surrogate'
+import { correlationRows } from './surrogate'
 
 /** Options of {@link rearrangeFeatures}. */
 export interface RearrangeOptions {

@@ -2,11 +2,26 @@
  * Tensor completion with a hierarchical tensor factorization trained by gradient descent
  * (Razin, Maman, Cohen 2022): the mean squared error over observed entries, closed-form gradients.
  */
-import { assertInteger, assertKnownOptions, assertPositive, relativeError, resolveRng, train, type History, type NdArray, type Params, type Rng } from '@theoryml/core'
-import type { StopReason } from '@theoryml/core'
+import {
+  assertInteger,
+  assertKnownOptions,
+  relativeError,
+  resolveOptimizer,
+  resolveRng,
+  TRAINER_OPTION_KEYS,
+  trainerLoop,
+  type Matrix,
+  type NdArray,
+  type Observations,
+  type Params,
+  type Recorder,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
+} from '@theoryml/core'
 import { checkShapeArg } from './cp'
 import { balancedTree, checkHtf, findNode, htf, htfTensorFromFlats, localNormsFromFlats, treeNodes, weightShape, type Htf, type HtfNode, type ModeTree } from './htf'
-import { packObservations, resolveOptimizer, topK, type Observations, type OptimizerChoice, type PackedObservations } from './observations'
+import { packObservations, topK, type PackedObservations } from './observations'
 import { checkTensor, fromFlat } from './tensor'
 
 /**
@@ -179,121 +194,145 @@ export class HtfObjective {
 }
 
 /**
- * The HTF completion loss and its closed-form gradients (one Matrix per node) at `h`.
- * @example const { loss, gradients } = htfCompletionGradient(h, observations)
+ * The HTF completion loss and its closed-form gradient at `h` (see {@link HtfObjective}):
+ * L = (1/|Ω|) Σ_{ω∈Ω} (Ŵ_ω − y_ω)², grad[k] = ∂L/∂W^{(nodes[k])} (one Matrix per node, the shapes of `h.weights`).
+ * @example const { loss, grad } = htfCompletionLossAndGrad(h, observations) // grad[k]: like h.weights[k]
  */
-export function htfCompletionGradient(h: Htf, observations: Observations): { loss: number; gradients: ReturnType<typeof fromFlat>[] } {
+export function htfCompletionLossAndGrad(h: Htf, observations: Observations): { loss: number; grad: Matrix[] } {
   const { h: x, flats } = checkHtf(h)
   const obs = packObservations(x.shape, observations)
   const grads = flats.map((f) => new Float64Array(f.length))
   const loss = new HtfObjective(x.nodes, x.shape, obs).evaluate(flats, grads)
-  return { loss, gradients: grads.map((g, k) => fromFlat(g, ...weightShape(x.nodes, k, x.shape))) }
+  return { loss, grad: grads.map((g, k) => fromFlat(g, ...weightShape(x.nodes, k, x.shape))) }
 }
 
-/** Options of {@link htfCompletion}. */
-export interface HtfCompletionOptions {
+/** What `record`, `onStep` and `stopWhen` see in {@link htfCompletion} (computed on access). */
+export interface HtfCompletionState extends TrainerState {
+  /** The current factorization (weights copied). */
+  readonly htf: Htf
+  /** ∂L/∂W^{(nodes[k])} at `htf`, one Matrix per node (copies). */
+  readonly grad: Matrix[]
+  /** The local component norms at the `node` option's node, in component order (2022 paper, Def. 2). */
+  readonly componentNorms: Float64Array
+  /** ‖Ŵ − target‖_F / ‖target‖_F; present only when `target` was given. */
+  readonly relError?: number
+}
+
+/** Options of {@link htfCompletion}: the common trainer options plus the problem and the initialization. */
+export interface HtfCompletionOptions extends TrainerOptions<HtfCompletionState> {
+  /** Shape (d_1, …, d_N) of the tensor to complete. */
   shape: readonly number[]
+  /** The observed entries Ω and their values (e.g. from core's `sampleObservations`). */
   observations: Observations
   /** The mode tree (default: balanced binary over adjacent modes). */
   tree?: ModeTree
-  /** Width of every interior node, or one per interior node (post-order). */
-  widths: number | readonly number[]
+  /** Width of every interior node, or one per interior node (post-order). Required unless `initial` is given. */
+  widths?: number | readonly number[]
+  /** The initialization scheme: 'gaussian', every weight i.i.d. N(0, initStd²) drawn from `rng` (default). */
+  init?: 'gaussian'
   /**
-   * Standard deviation of the Gaussian initialization (default 0.1: with products of 2N − 1
+   * Standard deviation of the 'gaussian' initialization (default 0.1: with products of 2N − 1
    * weights per entry this is already small, ~1e-5 per entry at order 4 and widths 16; much
    * smaller values stall below the optimizer's ε).
    */
   initStd?: number
-  /** A starting factorization instead of the random one (copied). */
-  init?: Htf
-  /** 'gd' | 'momentum' | 'adam' | 'groupRmsprop' (with `lr`), a spec, or an optimizer (default 'groupRmsprop'). */
-  optimizer?: OptimizerChoice
-  /** Learning rate when `optimizer` is a name (default 1e-2). */
-  lr?: number
-  /** Maximum number of steps (default 10000). */
-  steps?: number
-  /** Stop once the loss is at most this (default 0: run all steps). */
-  stopAtLoss?: number
-  /** Record every `every` steps (default steps/100) the top `topK` (default 10) local component norms at `node` (default 'root'). */
-  record?: { every?: number; topK?: number; node?: 'root' | number | readonly number[] }
-  /** Ground truth, to record relError = ‖Ŵ − target‖_F / ‖target‖_F. */
+  /** An explicit starting factorization (copied), e.g. from `htf()`; instead of `init`/`initStd`/`widths`/`tree`. */
+  initial?: Htf
+  /** How many of the largest local component norms the `componentNorms` history column keeps, descending (default 10; 0: no column). */
+  topK?: number
+  /** The interior node whose local component norms are recorded: 'root' (default), an index into the nodes, or its mode set. */
+  node?: 'root' | number | readonly number[]
+  /** The full ground-truth tensor: adds the history column relError = ‖Ŵ − target‖_F / ‖target‖_F. */
   target?: NdArray
-  rng?: Rng | number
-  signal?: AbortSignal
 }
 
 /** What {@link htfCompletion} returns. */
-export interface HtfCompletionResult {
+export interface HtfCompletionResult extends TrainerResult {
   /** The learned factorization. */
   htf: Htf
-  /** Columns `step`, `loss`, `componentNorms` (local component norms at the recorded node, top k) and, with a target, `relError`. */
-  history: History
-  steps: number
-  stoppedBy: StopReason
 }
+
+/**
+ * The defaults of {@link htfCompletion}: init 'gaussian' with std 0.1, GroupRMSprop with lr 1e-2, up
+ * to 10000 steps, the top 10 local component norms at the root recorded, seed 0; a history row
+ * every max(1, ⌊steps/100⌋) steps.
+ */
+export const HTF_COMPLETION_DEFAULTS = { init: 'gaussian', initStd: 0.1, optimizer: 'groupRmsprop', lr: 1e-2, steps: 10000, topK: 10, node: 'root', rng: 0 } as const
+
+const HTF_COMPLETION_KEYS = ['shape', 'observations', 'tree', 'widths', 'init', 'initStd', 'initial', 'topK', 'node', 'target', ...TRAINER_OPTION_KEYS]
 
 /**
  * Tensor completion by gradient descent over a hierarchical tensor factorization (2022 paper):
  * min (1/|Ω|) Σ_ω (Ŵ_ω − y_ω)² from weights ~ N(0, initStd²). Local component norms at each node
  * grow one at a time from a small initialization, which biases toward low hierarchical rank.
- * @example const { htf, history } = htfCompletion({ shape: [8, 8, 8, 8], observations, widths: 16, steps: 3000, target })
+ * History columns: step, loss, componentNorms (top `topK` local norms at `node`, descending),
+ * relError (with a `target`), then `record`'s. Defaults: {@link HTF_COMPLETION_DEFAULTS}.
+ * @example const { htf, history } = htfCompletion({ shape: [8, 8, 8, 8], observations, widths: 16, steps: 3000, topK: 3, target })
  */
 export function htfCompletion(options: HtfCompletionOptions): HtfCompletionResult {
-  assertKnownOptions('htfCompletion', options, ['shape', 'observations', 'tree', 'widths', 'initStd', 'init', 'optimizer', 'lr', 'steps', 'stopAtLoss', 'record', 'target', 'rng', 'signal'])
+  assertKnownOptions('htfCompletion', options, HTF_COMPLETION_KEYS)
+  const D = HTF_COMPLETION_DEFAULTS
   const shape = checkShapeArg(options.shape)
-  const tree = options.tree ?? balancedTree(shape.length)
-  treeNodes(tree, shape.length)
   const obs = packObservations(shape, options.observations)
-  const initStd = options.initStd ?? 0.1
-  assertPositive('initStd', initStd)
-  const steps = options.steps ?? 10000
-  assertInteger('steps', steps, { min: 0 })
-  const stopAtLoss = options.stopAtLoss ?? 0
-  assertPositive('stopAtLoss', stopAtLoss, true)
-  assertKnownOptions('record', options.record, ['every', 'topK', 'node'])
-  const kTop = options.record?.topK ?? 10
-  assertInteger('record.topK', kTop, { min: 1 })
-  const every = options.record?.every ?? Math.max(1, Math.floor(steps / 100))
-  assertInteger('record.every', every, { min: 1 })
+  const kTop = options.topK ?? D.topK
+  assertInteger('topK', kTop, { min: 0 })
   const target = options.target === undefined ? undefined : checkTensor('target', options.target)
   if (target && (target.shape.length !== shape.length || target.shape.some((d, n) => d !== shape[n]))) {
     throw new Error(`target: expected shape [${shape.join(', ')}], got [${target.shape.join(', ')}]`)
   }
-  const optimizer = resolveOptimizer(options.optimizer ?? 'groupRmsprop', options.lr ?? 1e-2)
-  const start = options.init !== undefined ? options.init : htf({ shape, tree, widths: options.widths, initStd, rng: resolveRng(options.rng ?? 0) })
-  const { h, flats } = checkHtf(start, options.init !== undefined ? 'init' : 'htf')
-  if (h.shape.some((d, n) => d !== shape[n]) || h.shape.length !== shape.length) throw new Error(`init: expected shape [${shape.join(', ')}]`)
-  const nodes = h.nodes
-  const recNode = findNode(nodes, options.record?.node ?? 'root')
-  if ((nodes[recNode] as HtfNode).mode >= 0) throw new Error('record.node: expected an interior node')
-  const keys = nodes.map((_, k) => `W${k}`)
-  const params: Params = {}
-  flats.forEach((f, k) => (params[keys[k] as string] = f))
-  const objective = new HtfObjective(nodes, shape, obs)
-  const ws = new Array<Float64Array>(nodes.length)
-  const gs = new Array<Float64Array>(nodes.length)
-  const normsBuf = new Float64Array((nodes[recNode] as HtfNode).width)
-  const current = (p: Params): Float64Array[] => keys.map((key) => p[key] as Float64Array)
-  const record: Record<string, (s: { params: Params }) => number | number[]> = {
-    componentNorms: (s) => topK(localNormsFromFlats(nodes, current(s.params), shape, recNode, normsBuf), kTop),
+  const optimizer = resolveOptimizer(options, D)
+  let start: Htf
+  if (options.initial !== undefined) {
+    for (const key of ['init', 'initStd', 'widths'] as const) {
+      if (options[key] !== undefined) throw new Error(`initial: give an explicit factorization (initial) or a random scheme (init, initStd, widths), not both (got ${key})`)
+    }
+    start = options.initial
+  } else {
+    const init = options.init ?? D.init
+    if (init !== 'gaussian') throw new Error(`init: expected 'gaussian' (weights i.i.d. N(0, initStd²)), got ${JSON.stringify(init)}; give an explicit factorization as \`initial\``)
+    if (options.widths === undefined) throw new Error('widths: required (a positive integer, or one per interior node) unless `initial` is given')
+    const tree = options.tree ?? balancedTree(shape.length)
+    treeNodes(tree, shape.length)
+    start = htf({ shape, tree, widths: options.widths, initStd: options.initStd ?? D.initStd, rng: resolveRng(options.rng ?? D.rng) })
   }
-  if (target) record.relError = (s) => relativeError(htfTensorFromFlats(nodes, current(s.params), shape), target)
-  const result = train({
-    params,
-    optimizer,
-    steps,
-    every,
-    record,
-    lossAndGrad: (p, g) => {
-      for (let k = 0; k < keys.length; k++) {
-        ws[k] = p[keys[k] as string] as Float64Array
-        gs[k] = g[keys[k] as string] as Float64Array
-      }
-      return objective.evaluate(ws, gs)
-    },
-    ...(stopAtLoss > 0 ? { stopWhen: (s: { loss: number }) => s.loss <= stopAtLoss } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+  const { h, flats } = checkHtf(start, options.initial !== undefined ? 'initial' : 'htf')
+  if (h.shape.some((d, n) => d !== shape[n]) || h.shape.length !== shape.length) throw new Error(`initial: expected shape [${shape.join(', ')}], got [${h.shape.join(', ')}]`)
+  if (options.initial !== undefined && options.tree !== undefined && JSON.stringify(options.tree) !== JSON.stringify(h.tree)) throw new Error('tree: differs from the tree of `initial`; omit it')
+  const nodes = h.nodes
+  const recNode = findNode(nodes, options.node ?? D.node)
+  if ((nodes[recNode] as HtfNode).mode >= 0) throw new Error('node: expected an interior node')
+  const grads = flats.map((f) => new Float64Array(f.length))
+  const params: Params = {}
+  const gradParams: Params = {}
+  flats.forEach((f, k) => {
+    params[`W${k}`] = f
+    gradParams[`W${k}`] = grads[k] as Float64Array
   })
-  const weights = keys.map((key, k) => fromFlat(params[key] as Float64Array, ...weightShape(nodes, k, shape)))
-  return { htf: { shape, tree, nodes, weights }, history: result.history, steps: result.steps, stoppedBy: result.stoppedBy }
+  const objective = new HtfObjective(nodes, shape, obs)
+  const normsBuf = new Float64Array((nodes[recNode] as HtfNode).width)
+  const columns: Record<string, Recorder<HtfCompletionState>> = {}
+  if (kTop > 0) columns.componentNorms = () => topK(localNormsFromFlats(nodes, flats, shape, recNode, normsBuf), kTop)
+  if (target) columns.relError = () => relativeError(htfTensorFromFlats(nodes, flats, shape), target)
+  const matrices = (bufs: readonly Float64Array[]): Matrix[] => bufs.map((b, k) => fromFlat(b, ...weightShape(nodes, k, shape)))
+  const state = {
+    step: 0,
+    loss: NaN,
+    get htf() {
+      return { shape, tree: h.tree, nodes, weights: matrices(flats) }
+    },
+    get grad() {
+      return matrices(grads)
+    },
+    get componentNorms() {
+      return localNormsFromFlats(nodes, flats, shape, recNode)
+    },
+  } as HtfCompletionState
+  if (target) Object.defineProperty(state, 'relError', { enumerable: true, get: () => relativeError(htfTensorFromFlats(nodes, flats, shape), target) })
+  const loop = trainerLoop(options, { steps: D.steps, columns })
+  for (; ; state.step++) {
+    state.loss = objective.evaluate(flats, grads)
+    if (loop.stop(state)) break
+    optimizer.step(params, gradParams)
+  }
+  return { htf: { shape, tree: h.tree, nodes, weights: matrices(flats) }, ...loop.result() }
 }

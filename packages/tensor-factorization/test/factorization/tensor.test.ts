@@ -1,7 +1,7 @@
 import { Matrix, createRng, ndarray, permuteAxes, relativeError, type NdArray } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
-import { cpToTensor, fold, khatriRao, modeProduct, outer, randomCp, unfold } from '../src/index'
-import { fixture } from '../../../tests/fixtures'
+import { cpToTensor, fold, khatriRao, modeProduct, outer, randomCp, unfold } from '../../src/index'
+import { fixture } from '../../../../tests/fixtures'
 
 interface UnfoldCase { shape: number[]; data: number[]; rowModes: number[]; matrix: number[][] }
 interface ModeProductCase { shape: number[]; data: number[]; mode: number; matrix: number[][]; result: number[]; resultShape: number[] }

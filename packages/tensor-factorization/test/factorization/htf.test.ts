@@ -1,6 +1,6 @@
-import { createRng, frobeniusNorm, ndarray, relativeError, type Matrix } from '@theoryml/core'
+import { createRng, frobeniusNorm, ndarray, relativeError, sampleObservations, type Matrix, type Observations } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
-import { balancedTree, cpToTensor, hierarchicalRank, htf, htfCompletion, htfCompletionGradient, htfToTensor, localComponentNorms, sampleObservations, treeNodes, unobservedEntries, type Htf, type ModeTree } from '../src/index'
+import { balancedTree, cpToTensor, hierarchicalRank, htf, htfCompletion, htfCompletionLossAndGrad, htfToTensor, localComponentNorms, treeNodes, unobservedEntries, type Htf, type ModeTree } from '../../src/index'
 import { initTf } from '@theoryml/core/tf'
 
 /** One entry of an HTF straight from the recursive definition (independent of htfToTensor). */
@@ -84,16 +84,16 @@ describe('HTF structure', () => {
   })
 })
 
-function problem(seed: number, tree: ModeTree = [[0, 2], [1, 3]]): { h: Htf; observations: ReturnType<typeof sampleObservations> } {
+function problem(seed: number, tree: ModeTree = [[0, 2], [1, 3]]): { h: Htf; observations: Observations } {
   const shape = [3, 2, 3, 2]
   const target = htfToTensor(htf({ shape, tree, widths: 2, rng: seed }))
-  return { h: htf({ shape, tree, widths: [3, 2, 2], initStd: 0.6, rng: seed + 1 }), observations: sampleObservations(target, 20, seed + 2) }
+  return { h: htf({ shape, tree, widths: [3, 2, 2], initStd: 0.6, rng: seed + 1 }), observations: sampleObservations(target, { count: 20, rng: seed + 2 }) }
 }
 
 describe('HTF completion gradient', () => {
   test('closed-form gradient matches central finite differences', () => {
     const { h, observations } = problem(1)
-    const { gradients } = htfCompletionGradient(h, observations)
+    const { grad } = htfCompletionLossAndGrad(h, observations)
     const eps = 1e-6
     let maxErr = 0
     h.weights.forEach((W, k) => {
@@ -102,10 +102,10 @@ describe('HTF completion gradient', () => {
           const shifted = (d: number): number => {
             const weights = h.weights.map((m) => m.clone())
             weights[k]!.set(i, j, W.get(i, j) + d)
-            return htfCompletionGradient({ ...h, weights }, observations).loss
+            return htfCompletionLossAndGrad({ ...h, weights }, observations).loss
           }
           const fd = (shifted(eps) - shifted(-eps)) / (2 * eps)
-          maxErr = Math.max(maxErr, Math.abs(fd - gradients[k]!.get(i, j)) / (Math.abs(fd) + 1e-3))
+          maxErr = Math.max(maxErr, Math.abs(fd - grad[k]!.get(i, j)) / (Math.abs(fd) + 1e-3))
         }
       }
     })
@@ -115,7 +115,7 @@ describe('HTF completion gradient', () => {
   test('closed-form gradient matches tfjs autodiff', async () => {
     const { tf } = await initTf()
     const { h, observations } = problem(2, [[0, 1], [2, 3]])
-    const { loss, gradients } = htfCompletionGradient(h, observations)
+    const { loss, grad } = htfCompletionLossAndGrad(h, observations)
     const before = tf.memory().numTensors
     const vars = h.weights.map((W) => tf.tidy(() => tf.variable(tf.tensor2d(W.to2DArray()))))
     const onehots = h.shape.map((d, n) => tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(observations.indices.map((ij) => ij[n]!), 'int32'), d), 'float32')))
@@ -129,15 +129,15 @@ describe('HTF completion gradient', () => {
       return tf.mean(tf.square(tf.sub(tf.reshape(v[h.nodes.length - 1]!, [-1]), y))) as never
     })
     expect(value.dataSync()[0]).toBeCloseTo(loss, 5)
-    vars.forEach((v, k) => expect(relativeError(grads[v.name]!.arraySync() as number[][], gradients[k]!)).toBeLessThan(1e-4))
+    vars.forEach((v, k) => expect(relativeError(grads[v.name]!.arraySync() as number[][], grad[k]!)).toBeLessThan(1e-4))
     tf.dispose([value, ...Object.values(grads), ...vars, ...onehots, y])
     expect(tf.memory().numTensors).toBe(before)
   })
 
   test('observation out of range gets a clear error', () => {
     const { h } = problem(3)
-    expect(() => htfCompletionGradient(h, { indices: [[0, 2, 0, 0]], values: [1] })).toThrow(/indices\[0\]\[1\]: index out of range, expected an integer in \[0, 1\]/)
-    expect(() => htfCompletion({ shape: [2, 2, 2], observations: { indices: [[0, 0, 0]], values: [1] }, widths: 2, tree: [0, 1] })).toThrow(/tree: does not cover/)
+    expect(() => htfCompletionLossAndGrad(h, { indices: [[0, 2, 0, 0]], values: Float64Array.of(1) })).toThrow(/indices\[0\]\[1\]: index out of range, expected an integer in \[0, 1\]/)
+    expect(() => htfCompletion({ shape: [2, 2, 2], observations: { indices: [[0, 0, 0]], values: Float64Array.of(1) }, widths: 2, tree: [0, 1] })).toThrow(/tree: does not cover/)
   })
 })
 
@@ -146,13 +146,58 @@ describe('htfCompletion', () => {
     const shape = [6, 6, 6, 6]
     const t = htfToTensor(htf({ shape, widths: 1, rng: 11 }))
     const target = ndarray(t.data.map((v) => v / frobeniusNorm(t)), shape)
-    const observations = sampleObservations(target, 400, 12)
-    const res = htfCompletion({ shape, observations, widths: 6, initStd: 0.1, steps: 1500, lr: 5e-3, target, rng: 13, record: { topK: 3 } })
+    const observations = sampleObservations(target, { count: 400, rng: 12 })
+    const res = htfCompletion({ shape, observations, widths: 6, initStd: 0.1, steps: 1500, lr: 5e-3, target, rng: 13, topK: 3 })
     const rel = res.history.relError as number[]
     expect(rel[rel.length - 1]).toBeLessThan(0.05)
     const root = Array.from(localComponentNorms(res.htf, 'root')).sort((a, b) => b - a)
     expect(root[1]! / root[0]!).toBeLessThan(0.1)
-    expect(htfCompletionGradient(res.htf, unobservedEntries(target, observations)).loss).toBeLessThan(0.05 ** 2 / 1296)
+    expect(htfCompletionLossAndGrad(res.htf, unobservedEntries(target, observations)).loss).toBeLessThan(0.05 ** 2 / 1296)
     expect((res.history.componentNorms as number[][])[0]!.length).toBe(3)
+  })
+})
+
+describe('htfCompletion: options and state of the trainer vocabulary', () => {
+  test("init names the scheme; an explicit factorization goes in `initial`; node picks the recorded norms", () => {
+    const { h, observations } = problem(4)
+    const shape = h.shape
+    const tree: ModeTree = [[0, 2], [1, 3]]
+    // 'gaussian' is the htf() draw from the same seed: both runs start from htf({ shape, tree, widths, initStd, rng })
+    const a = htfCompletion({ shape, observations, tree, widths: [3, 2, 2], init: 'gaussian', initStd: 0.6, steps: 15, rng: 5 })
+    const b = htfCompletion({ shape, observations, initial: htf({ shape, tree, widths: [3, 2, 2], initStd: 0.6, rng: 5 }), steps: 15 })
+    expect(a.htf.weights.map((w) => w.to2DArray())).toEqual(b.htf.weights.map((w) => w.to2DArray()))
+    const before = h.weights.map((w) => w.to2DArray())
+    htfCompletion({ shape, observations, initial: h, steps: 5 })
+    expect(h.weights.map((w) => w.to2DArray())).toEqual(before) // copied, not trained in place
+    expect(() => htfCompletion({ shape, observations, initial: h, widths: 2 })).toThrow(/initial: .*not both/)
+    expect(() => htfCompletion({ shape, observations, init: h } as never)).toThrow(/init: expected 'gaussian'/)
+    expect(() => htfCompletion({ shape, observations })).toThrow(/widths: required/)
+    // the local norms at node {0, 2} (width 3 in post-order [3, 2, 2]), as localComponentNorms computes them
+    const rows: number[][] = []
+    const res = htfCompletion({ shape, observations, initial: h, steps: 6, every: 3, node: [0, 2], topK: 3, record: { all: (s) => s.componentNorms }, onStep: (s) => rows.push(Array.from(localComponentNorms(s.htf, [0, 2])).sort((x, y) => y - x)) })
+    expect(res.history.componentNorms).toEqual(rows)
+    expect((res.history.all as number[][]).map((r) => [...r].sort((x, y) => y - x))).toEqual(rows)
+    expect(() => htfCompletion({ shape, observations, initial: h, node: [0] })).toThrow(/node: expected an interior node/)
+  })
+
+  test('state.grad is the closed-form gradient; stopAtLoss and stopWhen say why they stopped', () => {
+    const { h, observations } = problem(6)
+    const res = htfCompletion({
+      shape: h.shape,
+      observations,
+      initial: h,
+      steps: 4,
+      every: 2,
+      onStep: (s) => {
+        const check = htfCompletionLossAndGrad(s.htf, observations)
+        expect(check.loss).toBeCloseTo(s.loss, 12)
+        s.grad.forEach((g, k) => expect(relativeError(check.grad[k]!, g)).toBeLessThan(1e-12))
+      },
+    })
+    expect(res.history.step).toEqual([0, 2, 4])
+    const atLoss = htfCompletion({ shape: h.shape, observations, initial: h, steps: 100, stopAtLoss: res.history.loss[1]! })
+    expect(atLoss.stoppedBy).toBe('stopAtLoss')
+    expect(atLoss.steps).toBeLessThanOrEqual(2)
+    expect(htfCompletion({ shape: h.shape, observations, initial: h, steps: 100, stopWhen: (s) => s.step === 3 }).stoppedBy).toBe('stopWhen')
   })
 })

@@ -2,10 +2,27 @@
  * Tensor completion with a CP factorization trained by gradient descent (Razin, Maman, Cohen 2021):
  * minimize the mean squared error over the observed entries, from a small random initialization.
  */
-import { assertInteger, assertKnownOptions, assertPositive, relativeError, resolveRng, train, type History, type Matrix, type MatrixLike, type NdArray, type Params, type Rng } from '@theoryml/core'
-import type { StopReason } from '@theoryml/core'
+import {
+  assertInteger,
+  assertKnownOptions,
+  assertPositive,
+  relativeError,
+  resolveOptimizer,
+  resolveRng,
+  TRAINER_OPTION_KEYS,
+  trainerLoop,
+  type Matrix,
+  type MatrixLike,
+  type NdArray,
+  type Observations,
+  type Params,
+  type Recorder,
+  type TrainerOptions,
+  type TrainerResult,
+  type TrainerState,
+} from '@theoryml/core'
 import { checkFactors, checkShapeArg, componentNormsFromFlats, cpTensorFromFlats } from './cp'
-import { packObservations, resolveOptimizer, topK, type Observations, type OptimizerChoice, type PackedObservations } from './observations'
+import { packObservations, topK, type PackedObservations } from './observations'
 import { checkTensor, fromFlat } from './tensor'
 
 /**
@@ -149,134 +166,138 @@ export class CpObjective {
 }
 
 /**
- * The CP completion loss and its closed-form gradients at given factors (see {@link CpObjective}).
- * @example const { loss, gradients } = cpCompletionGradient(factors, observations)
+ * The CP completion loss and its closed-form gradient at given factors (see {@link CpObjective}):
+ * L = (1/|Ω|) Σ_{ω∈Ω} (Σ_r Π_n A^n[ω_n, r] − y_ω)², grad[n] = ∂L/∂A^n (d_n × R).
+ * @example const { loss, grad } = cpCompletionLossAndGrad(factors, observations) // grad[n]: d_n × R
  */
-export function cpCompletionGradient(factors: readonly MatrixLike[], observations: Observations): { loss: number; gradients: Matrix[] } {
+export function cpCompletionLossAndGrad(factors: readonly MatrixLike[], observations: Observations): { loss: number; grad: Matrix[] } {
   const { flats, shape, rank } = checkFactors('factors', factors)
   const obs = packObservations(shape, observations)
   const grads = flats.map((f) => new Float64Array(f.length))
   const loss = new CpObjective(shape, rank, obs).evaluate(flats, grads)
-  return { loss, gradients: grads.map((g, n) => fromFlat(g, shape[n] as number, rank)) }
+  return { loss, grad: grads.map((g, n) => fromFlat(g, shape[n] as number, rank)) }
 }
 
-/** Options of {@link cpCompletion}. */
-export interface CpCompletionOptions {
+/** What `record`, `onStep` and `stopWhen` see in {@link cpCompletion} (the matrices and norms are computed on access). */
+export interface CpCompletionState extends TrainerState {
+  /** The current factor matrices A^n (d_n × R), copies. */
+  readonly factors: Matrix[]
+  /** ∂L/∂A^n at `factors` (d_n × R), copies. */
+  readonly grad: Matrix[]
+  /** The component norms Π_n ‖A^n[:, r]‖, r = 1 … R, in component order. */
+  readonly componentNorms: Float64Array
+  /** ‖Ŵ − target‖_F / ‖target‖_F; present only when `target` was given. */
+  readonly relError?: number
+}
+
+/** Options of {@link cpCompletion}: the common trainer options plus the problem and the initialization. */
+export interface CpCompletionOptions extends TrainerOptions<CpCompletionState> {
   /** Shape (d_1, …, d_N) of the tensor to complete. */
   shape: readonly number[]
-  /** The observed entries Ω and their values. */
+  /** The observed entries Ω and their values (e.g. from core's `sampleObservations`). */
   observations: Observations
   /** Number of components R of the factorization. */
   rank: number
-  /** Standard deviation of the i.i.d. Gaussian initialization (default 1e-3). */
+  /** The initialization scheme: 'gaussian', A^n entries i.i.d. N(0, initStd²) drawn from `rng` (default). */
+  init?: 'gaussian'
+  /** Standard deviation of the 'gaussian' initialization (default 1e-3). */
   initStd?: number
-  /** Initial factors (d_n × R) instead of the random initialization. */
-  init?: readonly MatrixLike[]
-  /** 'gd' | 'momentum' | 'adam' | 'groupRmsprop' (with `lr`), a spec, or an optimizer (default 'groupRmsprop'). */
-  optimizer?: OptimizerChoice
-  /** Learning rate when `optimizer` is a name (default 1e-2). */
-  lr?: number
-  /** Maximum number of steps (default 10000). */
-  steps?: number
-  /** Stop once the loss is at most this (default 0: run all steps). */
-  stopAtLoss?: number
-  /** What to record: every `every` steps (default steps/100) the top `topK` component norms (default 10). */
-  record?: { every?: number; topK?: number }
-  /** The full ground-truth tensor, to record relError = ‖Ŵ − target‖_F / ‖target‖_F. */
+  /** Explicit initial factors (d_n × R), copied; instead of `init`/`initStd`. */
+  initial?: readonly MatrixLike[]
+  /** How many of the largest component norms the `componentNorms` history column keeps, descending (default 10; 0: no column). */
+  topK?: number
+  /** The full ground-truth tensor: adds the history column relError = ‖Ŵ − target‖_F / ‖target‖_F. */
   target?: NdArray
-  /** Seed or stream of the initialization (default 0). */
-  rng?: Rng | number
-  /** Aborts between steps. */
-  signal?: AbortSignal
 }
 
 /** What {@link cpCompletion} returns. */
-export interface CpCompletionResult {
+export interface CpCompletionResult extends TrainerResult {
   /** The learned factor matrices A^n (d_n × R). */
   factors: Matrix[]
-  /** Columns `step`, `loss`, `componentNorms` (top k, descending) and, with a target, `relError`. */
-  history: History
-  /** Steps taken. */
-  steps: number
-  /** Why training stopped. */
-  stoppedBy: StopReason
 }
 
-const DEFAULTS = { initStd: 1e-3, optimizer: 'groupRmsprop' as OptimizerChoice, lr: 1e-2, steps: 10000, stopAtLoss: 0, topK: 10 }
+/**
+ * The defaults of {@link cpCompletion}: init 'gaussian' with std 1e-3 (a small initialization),
+ * GroupRMSprop with lr 1e-2 (the 2021 paper's optimizer), up to 10000 steps, the top 10 component
+ * norms recorded, seed 0; a history row every max(1, ⌊steps/100⌋) steps.
+ */
+export const CP_COMPLETION_DEFAULTS = { init: 'gaussian', initStd: 1e-3, optimizer: 'groupRmsprop', lr: 1e-2, steps: 10000, topK: 10, rng: 0 } as const
+
+const CP_COMPLETION_KEYS = ['shape', 'observations', 'rank', 'init', 'initStd', 'initial', 'topK', 'target', ...TRAINER_OPTION_KEYS]
 
 /**
  * Tensor completion by gradient descent over a CP factorization (Razin, Maman, Cohen 2021):
  * min (1/|Ω|) Σ_{ω∈Ω} (Σ_r Π_n A^n[ω_n, r] − y_ω)² from A^n ~ N(0, initStd²), with closed-form
  * gradients. Small initialization makes component norms Π_n ‖A^n[:, r]‖ leave zero one at a time
- * (incremental rank learning), so the learned tensor tends to low CP rank.
+ * (incremental rank learning), so the learned tensor tends to low CP rank. History columns: step,
+ * loss, componentNorms (the top `topK`, descending), relError (with a `target`), then `record`'s.
+ * Defaults: {@link CP_COMPLETION_DEFAULTS}.
  * @example
- * const { factors, history } = cpCompletion({ shape: [8, 8, 8], observations: sampleObservations(target, 300, 0), rank: 20, steps: 3000, target })
+ * const observations = sampleObservations(target, { count: 300, rng: 0 }) // from @theoryml/core
+ * const { factors, history, stoppedBy } = cpCompletion({ shape: [8, 8, 8], observations, rank: 20, initStd: 1e-3, steps: 3000, topK: 5, target })
  */
 export function cpCompletion(options: CpCompletionOptions): CpCompletionResult {
-  assertKnownOptions('cpCompletion', options, ['shape', 'observations', 'rank', 'initStd', 'init', 'optimizer', 'lr', 'steps', 'stopAtLoss', 'record', 'target', 'rng', 'signal'])
+  assertKnownOptions('cpCompletion', options, CP_COMPLETION_KEYS)
+  const D = CP_COMPLETION_DEFAULTS
   const shape = checkShapeArg(options.shape)
   assertInteger('rank', options.rank, { min: 1 })
   const R = options.rank
   const obs = packObservations(shape, options.observations)
-  const initStd = options.initStd ?? DEFAULTS.initStd
-  assertPositive('initStd', initStd)
-  const steps = options.steps ?? DEFAULTS.steps
-  assertInteger('steps', steps, { min: 0 })
-  const stopAtLoss = options.stopAtLoss ?? DEFAULTS.stopAtLoss
-  assertPositive('stopAtLoss', stopAtLoss, true)
-  assertKnownOptions('record', options.record, ['every', 'topK'])
-  const k = options.record?.topK ?? DEFAULTS.topK
-  assertInteger('record.topK', k, { min: 1 })
-  const every = options.record?.every ?? Math.max(1, Math.floor(steps / 100))
-  assertInteger('record.every', every, { min: 1 })
+  const k = options.topK ?? D.topK
+  assertInteger('topK', k, { min: 0 })
   const target = options.target === undefined ? undefined : checkTensor('target', options.target)
   if (target && (target.shape.length !== shape.length || target.shape.some((d, n) => d !== shape[n]))) {
     throw new Error(`target: expected shape [${shape.join(', ')}], got [${target.shape.join(', ')}]`)
   }
-  const optimizer = resolveOptimizer(options.optimizer ?? DEFAULTS.optimizer, options.lr ?? DEFAULTS.lr)
+  const optimizer = resolveOptimizer(options, D)
   const N = shape.length
   let flats: Float64Array[]
-  if (options.init !== undefined) {
-    const init = checkFactors('init', options.init)
-    if (init.rank !== R || init.shape.some((d, n) => d !== shape[n]) || init.shape.length !== N) {
-      throw new Error(`init: expected ${N} factors of shapes ${shape.map((d) => `${d}×${R}`).join(', ')}`)
+  if (options.initial !== undefined) {
+    if (options.init !== undefined || options.initStd !== undefined) throw new Error('initial: give explicit factors (initial) or a random scheme (init, initStd), not both')
+    const initial = checkFactors('initial', options.initial)
+    if (initial.rank !== R || initial.shape.length !== N || initial.shape.some((d, n) => d !== shape[n])) {
+      throw new Error(`initial: expected ${N} factors of shapes ${shape.map((d) => `${d}×${R}`).join(', ')}`)
     }
-    flats = init.flats
+    flats = initial.flats
   } else {
-    const rng = resolveRng(options.rng ?? 0)
+    const init = options.init ?? D.init
+    if (init !== 'gaussian') throw new Error(`init: expected 'gaussian' (entries i.i.d. N(0, initStd²)), got ${JSON.stringify(init)}; give explicit factors as \`initial\``)
+    const initStd = options.initStd ?? D.initStd
+    assertPositive('initStd', initStd)
+    const rng = resolveRng(options.rng ?? D.rng)
     flats = shape.map((d) => rng.fillNormal(new Float64Array(d * R), initStd))
   }
+  const grads = flats.map((f) => new Float64Array(f.length))
   const params: Params = {}
-  flats.forEach((f, n) => (params[`A${n}`] = f))
-  const keys = flats.map((_, n) => `A${n}`)
-  const objective = new CpObjective(shape, R, obs)
-  const fs = new Array<Float64Array>(N)
-  const gs = new Array<Float64Array>(N)
-  const norms = new Float64Array(R)
-  const record: Record<string, (s: { params: Params }) => number | number[]> = {
-    componentNorms: (s) => topK(componentNormsFromFlats(keys.map((key) => s.params[key] as Float64Array), shape, R, undefined, norms), k),
-  }
-  if (target) record.relError = (s) => relativeError(cpTensorFromFlats(keys.map((key) => s.params[key] as Float64Array), shape, R), target)
-  const result = train({
-    params,
-    optimizer,
-    steps,
-    every,
-    record,
-    lossAndGrad: (p, g) => {
-      for (let n = 0; n < N; n++) {
-        fs[n] = p[keys[n] as string] as Float64Array
-        gs[n] = g[keys[n] as string] as Float64Array
-      }
-      return objective.evaluate(fs, gs)
-    },
-    ...(stopAtLoss > 0 ? { stopWhen: (s: { loss: number }) => s.loss <= stopAtLoss } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+  const gradParams: Params = {}
+  flats.forEach((f, n) => {
+    params[`A${n}`] = f
+    gradParams[`A${n}`] = grads[n] as Float64Array
   })
-  return {
-    factors: keys.map((key, n) => fromFlat(params[key] as Float64Array, shape[n] as number, R)),
-    history: result.history,
-    steps: result.steps,
-    stoppedBy: result.stoppedBy,
+  const objective = new CpObjective(shape, R, obs)
+  const norms = new Float64Array(R)
+  const columns: Record<string, Recorder<CpCompletionState>> = {}
+  if (k > 0) columns.componentNorms = () => topK(componentNormsFromFlats(flats, shape, R, undefined, norms), k)
+  if (target) columns.relError = () => relativeError(cpTensorFromFlats(flats, shape, R), target)
+  const state = {
+    step: 0,
+    loss: NaN,
+    get factors() {
+      return flats.map((f, n) => fromFlat(f, shape[n] as number, R))
+    },
+    get grad() {
+      return grads.map((g, n) => fromFlat(g, shape[n] as number, R))
+    },
+    get componentNorms() {
+      return componentNormsFromFlats(flats, shape, R)
+    },
+  } as CpCompletionState
+  if (target) Object.defineProperty(state, 'relError', { enumerable: true, get: () => relativeError(cpTensorFromFlats(flats, shape, R), target) })
+  const loop = trainerLoop(options, { steps: D.steps, columns })
+  for (; ; state.step++) {
+    state.loss = objective.evaluate(flats, grads)
+    if (loop.stop(state)) break
+    optimizer.step(params, gradParams)
   }
+  return { factors: flats.map((f, n) => fromFlat(f, shape[n] as number, R)), ...loop.result() }
 }

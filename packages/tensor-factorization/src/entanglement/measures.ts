@@ -14,9 +14,9 @@ import {
   type Rng,
   type VectorLike,
 } from '@theoryml/core'
-import { DEFAULT_THETA, gramOfSide, readData, scaleFeatures, type FeatureData, type FeatureScaling } from './entanglement-features'
-import { dot, pivotedCholesky, symmetricEigenvalues } from './entanglement-linalg'
-import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './entanglement-partitions'
+import { DEFAULT_THETA, gramOfSide, readData, scaleFeatures, type FeatureData, type FeatureScaling } from './features'
+import { dot, pivotedCholesky, symmetricEigenvalues } from './linalg'
+import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './partitions'
 
 /** Options of {@link dataTensorEntanglement} and {@link geometricEntanglement}. */
 export interface EntanglementOptions {
