@@ -1,5 +1,5 @@
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
-import { Matrix } from 'ml-matrix'
+import { Matrix } from '@theoryml/core'
 import { assertSsm, impulseResponse, toSequences, type SequencesLike } from './ssm'
 import type { Teacher } from './teacher'
 

@@ -1,5 +1,5 @@
 import { assertFiniteArray, assertInteger, assertKnownOptions, toMatrix, toVector, type MatrixLike, type VectorLike } from '@theoryml/core'
-import type { Matrix } from 'ml-matrix'
+import type { Matrix } from '@theoryml/core'
 
 /**
  * A diagonal linear state space model of dimension d (float64 track):

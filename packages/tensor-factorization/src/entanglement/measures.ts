@@ -15,7 +15,7 @@ import {
   type VectorLike,
 } from '@theoryml/core'
 import { DEFAULT_THETA, gramOfSide, readData, scaleFeatures, type FeatureData, type FeatureScaling } from './features'
-import { dot, pivotedCholesky, symmetricEigenvalues } from './linalg'
+import { dot, pivotedCholesky, symmetricEigenvalues } from '@theoryml/core'
 import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './partitions'
 
 /** Options of {@link dataTensorEntanglement} and {@link geometricEntanglement}. */

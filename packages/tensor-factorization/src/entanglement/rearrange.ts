@@ -1,5 +1,4 @@
-import { assertInteger, assertKnownOptions, Matrix, resolveRng, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
-import { EigenvalueDecomposition } from 'ml-matrix'
+import { assertInteger, assertKnownOptions, Matrix, resolveRng, symmetricEigen, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
 import { correlationRows } from './surrogate'
 
 /** Options of {@link rearrangeFeatures}. */
@@ -29,11 +28,9 @@ function spectralSplit(W: Float64Array, D: number, nodes: readonly number[], siz
     }
     L.set(a, a, deg)
   }
-  const evd = new EigenvalueDecomposition(L, { assumeSymmetric: true })
-  const vals = evd.realEigenvalues
-  const order = vals.map((v, i) => [v, i] as const).sort((x, y) => x[0] - y[0])
+  const { values: vals, vectors: V } = symmetricEigen(L)
+  const order = Array.from(vals, (v, i) => [v, i] as const).sort((x, y) => x[0] - y[0])
   const k = (order[1] ?? order[0] as readonly [number, number])[1]
-  const V = evd.eigenvectorMatrix
   const fiedler = nodes.map((_, i) => V.get(i, k))
   const idx = nodes.map((_, i) => i).sort((x, y) => (fiedler[x] as number) - (fiedler[y] as number) || x - y)
   return [idx.slice(0, sizeA).map((i) => nodes[i] as number), idx.slice(sizeA).map((i) => nodes[i] as number)]

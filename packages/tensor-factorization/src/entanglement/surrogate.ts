@@ -1,6 +1,6 @@
 import { assertKnownOptions, assertInteger, Matrix, type MatrixLike } from '@theoryml/core'
 import { readData } from './features'
-import { dot } from './linalg'
+import { dot } from '@theoryml/core'
 import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './partitions'
 
 /**

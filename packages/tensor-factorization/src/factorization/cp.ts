@@ -3,8 +3,7 @@
  * A^n = [w_1^n … w_R^n] ∈ R^{d_n × R}; tensor reconstruction, random CP tensors, component norms,
  * alternating least squares and an ALS-based CP-rank estimate.
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, ndarray, resolveRng, sizeOf, toMatrix, toVector, type MatrixLike, type NdArray, type Rng, type VectorLike } from '@theoryml/core'
-import { pseudoInverse } from 'ml-matrix'
+import { Matrix, assertInteger, assertKnownOptions, assertPositive, ndarray, pseudoInverse, resolveRng, sizeOf, toMatrix, toVector, type MatrixLike, type NdArray, type Rng, type VectorLike } from '@theoryml/core'
 import { checkTensor, fromFlat, toFlat } from './tensor'
 
 /** A CP factorization: factor matrices A^n (d_n × R) and optional weights λ (default all ones). */

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { createRng, Matrix } from '@theoryml/core'
+import { createRng, Matrix, pivotedCholesky, symmetricEigenvalues } from '@theoryml/core'
 import { EigenvalueDecomposition } from 'ml-matrix'
 import { describe, expect, test } from 'vitest'
-import { pivotedCholesky, symmetricEigenvalues } from '../../src/entanglement/linalg'
 import {
   averageSurrogateEntanglement,
   canonicalPartitions,
