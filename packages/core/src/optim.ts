@@ -61,30 +61,53 @@ function stateFor(state: Map<string, Float64Array>, key: string, n: number): Flo
 }
 
 /**
+ * The object every built-in optimizer is: name, live `lr`, step count `t` and `reset`, around one
+ * `update(params, grads, lr, t)` that runs the in-place loops of step t (counted from 1, after the
+ * gradients are checked) and returns the step size it applied. `adaptive`: `lastStepSize` is that
+ * returned size (0 before the first step); otherwise it is the current `lr`. `clear` forgets the
+ * optimizer's own state on `reset`. No allocation per step beyond what `update` does.
+ */
+function optimizer(
+  name: OptimizerName,
+  lr: number,
+  adaptive: boolean,
+  update: (params: Params, grads: Params, lr: number, t: number) => number,
+  clear: () => void = () => {},
+): Optimizer {
+  let t = 0
+  let last = 0
+  return {
+    name,
+    lr,
+    get t() { return t },
+    get lastStepSize() { return adaptive ? last : this.lr },
+    step(params, grads) {
+      checkGrads(params, grads)
+      t++
+      last = update(params, grads, this.lr, t)
+    },
+    reset() { clear(); t = 0; last = 0 },
+  }
+}
+
+/** p ← p − step·g for every parameter: gd with step = lr, groupRmsprop and adaptiveGd with their shared adaptive step. */
+function scaledDescent(params: Params, grads: Params, step: number): number {
+  for (const key in params) {
+    const p = params[key] as Float64Array
+    const g = grads[key] as Float64Array
+    for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - step * (g[i] as number)
+  }
+  return step
+}
+
+/**
  * Plain gradient descent: p ← p − lr·g.
  * @example const opt = gd({ lr: 0.1 }); opt.step(params, grads)
  */
 export function gd(options: GdOptions): Optimizer {
   assertKnownOptions('gd', options, ['lr'])
   assertPositive('lr', options.lr)
-  let t = 0
-  return {
-    name: 'gd',
-    lr: options.lr,
-    get t() { return t },
-    get lastStepSize() { return this.lr },
-    step(params, grads) {
-      checkGrads(params, grads)
-      const lr = this.lr
-      for (const key in params) {
-        const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
-        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - lr * (g[i] as number)
-      }
-      t++
-    },
-    reset() { t = 0 },
-  }
+  return optimizer('gd', options.lr, false, (params, grads, lr) => scaledDescent(params, grads, lr))
 }
 
 /**
@@ -98,29 +121,19 @@ export function momentum(options: MomentumOptions): Optimizer {
   assertPositive('beta', beta, true)
   const nesterov = options.nesterov ?? false
   const vel = new Map<string, Float64Array>()
-  let t = 0
-  return {
-    name: 'momentum',
-    lr: options.lr,
-    get t() { return t },
-    get lastStepSize() { return this.lr },
-    step(params, grads) {
-      checkGrads(params, grads)
-      const lr = this.lr
-      for (const key in params) {
-        const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
-        const v = stateFor(vel, key, p.length)
-        for (let i = 0; i < p.length; i++) {
-          const vi = beta * (v[i] as number) + (g[i] as number)
-          v[i] = vi
-          p[i] = (p[i] as number) - lr * (nesterov ? (g[i] as number) + beta * vi : vi)
-        }
+  return optimizer('momentum', options.lr, false, (params, grads, lr) => {
+    for (const key in params) {
+      const p = params[key] as Float64Array
+      const g = grads[key] as Float64Array
+      const v = stateFor(vel, key, p.length)
+      for (let i = 0; i < p.length; i++) {
+        const vi = beta * (v[i] as number) + (g[i] as number)
+        v[i] = vi
+        p[i] = (p[i] as number) - lr * (nesterov ? (g[i] as number) + beta * vi : vi)
       }
-      t++
-    },
-    reset() { vel.clear(); t = 0 },
-  }
+    }
+    return lr
+  }, () => vel.clear())
 }
 
 /**
@@ -138,35 +151,40 @@ export function adam(options: AdamOptions): Optimizer {
   assertPositive('eps', eps, true)
   const m1 = new Map<string, Float64Array>()
   const m2 = new Map<string, Float64Array>()
-  let t = 0
-  return {
-    name: 'adam',
-    lr: options.lr,
-    get t() { return t },
-    get lastStepSize() { return this.lr },
-    step(params, grads) {
-      checkGrads(params, grads)
-      t++
-      const c1 = 1 - Math.pow(b1, t)
-      const c2 = 1 - Math.pow(b2, t)
-      const lr = this.lr
-      for (const key in params) {
-        const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
-        const m = stateFor(m1, key, p.length)
-        const v = stateFor(m2, key, p.length)
-        for (let i = 0; i < p.length; i++) {
-          const gi = g[i] as number
-          const mi = b1 * (m[i] as number) + (1 - b1) * gi
-          const vi = b2 * (v[i] as number) + (1 - b2) * gi * gi
-          m[i] = mi
-          v[i] = vi
-          p[i] = (p[i] as number) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps)
-        }
+  return optimizer('adam', options.lr, false, (params, grads, lr, t) => {
+    const c1 = 1 - Math.pow(b1, t)
+    const c2 = 1 - Math.pow(b2, t)
+    for (const key in params) {
+      const p = params[key] as Float64Array
+      const g = grads[key] as Float64Array
+      const m = stateFor(m1, key, p.length)
+      const v = stateFor(m2, key, p.length)
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i] as number
+        const mi = b1 * (m[i] as number) + (1 - b1) * gi
+        const vi = b2 * (v[i] as number) + (1 - b2) * gi * gi
+        m[i] = mi
+        v[i] = vi
+        p[i] = (p[i] as number) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps)
       }
-    },
-    reset() { m1.clear(); m2.clear(); t = 0 },
-  }
+    }
+    return lr
+  }, () => { m1.clear(); m2.clear() })
+}
+
+/**
+ * The checked options of groupRmsprop and adaptiveGd ({ lr, beta, eps }), β and ε with their
+ * defaults; `betaBelowOne` also rejects β ≥ 1.
+ */
+function sharedStepOptions(name: OptimizerName, options: GroupRmspropOptions, beta0: number, eps0: number, betaBelowOne: boolean): { beta: number; eps: number } {
+  assertKnownOptions(name, options, ['lr', 'beta', 'eps'])
+  assertPositive('lr', options.lr)
+  const beta = options.beta ?? beta0
+  const eps = options.eps ?? eps0
+  assertPositive('beta', beta, true)
+  if (betaBelowOne && beta >= 1) throw new Error(`beta: expected a number in [0, 1), got ${beta}`)
+  assertPositive('eps', eps, true)
+  return { beta, eps }
 }
 
 /**
@@ -175,39 +193,17 @@ export function adam(options: AdamOptions): Optimizer {
  * @example groupRmsprop({ lr: 1e-2 })
  */
 export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
-  assertKnownOptions('groupRmsprop', options, ['lr', 'beta', 'eps'])
-  assertPositive('lr', options.lr)
-  const beta = options.beta ?? 0.99
-  const eps = options.eps ?? 1e-8
-  assertPositive('beta', beta, true)
-  assertPositive('eps', eps, true)
+  const { beta, eps } = sharedStepOptions('groupRmsprop', options, 0.99, 1e-8, false)
   let s = 0
-  let t = 0
-  let last = 0
-  return {
-    name: 'groupRmsprop',
-    lr: options.lr,
-    get t() { return t },
-    get lastStepSize() { return last },
-    step(params, grads) {
-      checkGrads(params, grads)
-      let sq = 0
-      for (const key in params) {
-        const g = grads[key] as Float64Array
-        for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
-      }
-      t++
-      s = beta * s + (1 - beta) * sq
-      const step = this.lr / (Math.sqrt(s / (1 - Math.pow(beta, t))) + eps)
-      last = step
-      for (const key in params) {
-        const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
-        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - step * (g[i] as number)
-      }
-    },
-    reset() { s = 0; t = 0; last = 0 },
-  }
+  return optimizer('groupRmsprop', options.lr, true, (params, grads, lr, t) => {
+    let sq = 0
+    for (const key in params) {
+      const g = grads[key] as Float64Array
+      for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
+    }
+    s = beta * s + (1 - beta) * sq
+    return scaledDescent(params, grads, lr / (Math.sqrt(s / (1 - Math.pow(beta, t))) + eps))
+  }, () => { s = 0 })
 }
 
 /**
@@ -218,44 +214,21 @@ export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
  * @example train({ …, optimizer: 'adaptiveGd', lr: 0.01 })
  */
 export function adaptiveGd(options: AdaptiveGdOptions): Optimizer {
-  assertKnownOptions('adaptiveGd', options, ['lr', 'beta', 'eps'])
-  assertPositive('lr', options.lr)
-  const beta = options.beta ?? 0.8
-  const eps = options.eps ?? 1e-6
-  assertPositive('beta', beta, true)
-  if (beta >= 1) throw new Error(`beta: expected a number in [0, 1), got ${beta}`)
-  assertPositive('eps', eps, true)
+  const { beta, eps } = sharedStepOptions('adaptiveGd', options, 0.8, 1e-6, true)
   let gamma = 0
-  let t = 0
-  let last = 0
   let betaPow = 1
-  return {
-    name: 'adaptiveGd',
-    lr: options.lr,
-    get t() { return t },
-    get lastStepSize() { return last },
-    step(params: Params, grads: Params) {
-      checkGrads(params, grads)
-      let normSum = 0
-      for (const key in params) {
-        const g = grads[key] as Float64Array
-        let sq = 0
-        for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
-        normSum += Math.sqrt(sq)
-      }
-      t++
-      betaPow *= beta
-      gamma = beta * gamma + (1 - beta) * normSum
-      const step = this.lr / (Math.sqrt(gamma / (1 - betaPow)) + eps)
-      last = step
-      for (const key in params) {
-        const p = params[key] as Float64Array
-        const g = grads[key] as Float64Array
-        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - step * (g[i] as number)
-      }
-    },
-    reset() { gamma = 0; t = 0; last = 0; betaPow = 1 },
-  }
+  return optimizer('adaptiveGd', options.lr, true, (params, grads, lr) => {
+    let normSum = 0
+    for (const key in params) {
+      const g = grads[key] as Float64Array
+      let sq = 0
+      for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
+      normSum += Math.sqrt(sq)
+    }
+    betaPow *= beta
+    gamma = beta * gamma + (1 - beta) * normSum
+    return scaledDescent(params, grads, lr / (Math.sqrt(gamma / (1 - betaPow)) + eps))
+  }, () => { gamma = 0; betaPow = 1 })
 }
 
 /**

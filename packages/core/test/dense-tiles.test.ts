@@ -1,12 +1,6 @@
-import { Matrix, createRng, fromFlat, matmul, matmulNT, matmulTN, toFlat } from '../src/index'
+import { fromFlat, matmul, matmulNT, matmulTN, toFlat } from '../src/index'
 import { describe, expect, test } from 'vitest'
-
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const rng = createRng(seed)
-  const m = new Matrix(rows, cols)
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, rng.normal())
-  return m
-}
+import { randomMatrix } from '../../../tests/matrices'
 
 describe('float64 kernels agree with ml-matrix on every remainder of the 2 × 8 tile', () => {
   test('A·B, Aᵀ·B, A·Bᵀ for shapes 1…19', () => {

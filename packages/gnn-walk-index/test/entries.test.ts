@@ -1,31 +1,16 @@
 // The two numeric tracks in the import path: the root entry (float64) loads no tfjs, the ./tf entry
 // holds every tfjs function and re-exports nothing from the root.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
 import * as root from '../src/index'
 import * as tfEntry from '../src/tf'
+import { reachable } from '../../../tests/imports'
 
 const src = path.resolve(import.meta.dirname, '..', 'src')
 
-/** Source files reachable from `entry` through relative imports. */
-function reachable(entry: string): string[] {
-  const seen = new Set<string>()
-  const stack = [path.join(src, entry)]
-  while (stack.length) {
-    const file = stack.pop()!
-    if (seen.has(file)) continue
-    seen.add(file)
-    for (const m of readFileSync(file, 'utf8').matchAll(/from\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const hit = `${path.resolve(path.dirname(file), m[1]!)}.ts`
-      if (existsSync(hit)) stack.push(hit)
-    }
-  }
-  return [...seen]
-}
-
 test('no module reachable from the root entry imports tfjs at value level', () => {
-  const files = reachable('index.ts')
+  const files = reachable(path.join(src, 'index.ts'))
   expect(files.length).toBeGreaterThan(5)
   for (const f of files) {
     const text = readFileSync(f, 'utf8')
@@ -40,5 +25,5 @@ test('./tf re-exports nothing from the root; the one name on both tracks is spar
   expect(tfEntry.sparseMatMul).not.toBe(root.sparseMatMul)
   expect(Object.keys(tfEntry).sort()).toEqual(['NODE_CLASSIFIER_DEFAULTS', 'gcn', 'gin', 'linearPropagation', 'sparseFeatureMatMul', 'sparseMatMul', 'trainNodeClassifier'])
   // no function of either entry takes the tfjs namespace
-  for (const f of [...reachable('index.ts'), ...reachable('tf.ts')]) expect(readFileSync(f, 'utf8'), path.basename(f)).not.toMatch(/typeof TF\b/)
+  for (const f of [...reachable(path.join(src, 'index.ts')), ...reachable(path.join(src, 'tf.ts'))]) expect(readFileSync(f, 'utf8'), path.basename(f)).not.toMatch(/typeof TF\b/)
 })

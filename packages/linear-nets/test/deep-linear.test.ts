@@ -1,15 +1,9 @@
 import { Matrix, createRng } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
 import { balancednessGap, endToEnd, initDeepLinear, layerGrad } from '../src'
+import { randomMatrix } from '../../../tests/matrices'
 
 const rel = (a: Matrix, b: Matrix): number => a.clone().sub(b).norm('frobenius') / Math.max(b.norm('frobenius'), 1e-300)
-
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const rng = createRng(seed)
-  const m = new Matrix(rows, cols)
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, rng.normal())
-  return m
-}
 
 describe('initDeepLinear', () => {
   test('shapes W_j = dims[j] × dims[j−1] for every scheme', () => {

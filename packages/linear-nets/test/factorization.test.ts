@@ -3,13 +3,7 @@ import { describe, expect, test } from 'vitest'
 import fx from '../../../tests/fixtures/linear-nets.json'
 import { endToEnd, layerGrad, lowRankMatrix, matrixCompletion, matrixSensing, type DeepLinearState } from '../src'
 import { DeepLinearKernel } from '../src/kernel'
-
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
-  const rng = createRng(seed)
-  const m = new Matrix(rows, cols)
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, rng.normal())
-  return m
-}
+import { randomMatrix } from '../../../tests/matrices'
 
 describe('the float64 kernel (allocation-free gradients)', () => {
   test('sparse completion gradients equal the chain rule with a dense ∇, depths 1–4, non-square widths', () => {

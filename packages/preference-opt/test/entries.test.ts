@@ -1,29 +1,13 @@
 // The two tracks in the import path: the root entry loads no tfjs, ./tf holds the tfjs code, and
 // internals stay internal.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
 import * as root from '../src/index'
 import * as onTensors from '../src/tf'
+import { reachable } from '../../../tests/imports'
 
 const src = path.resolve(import.meta.dirname, '../src')
-
-/** Modules reachable from `entry` by relative imports (type-only imports included: they are harmless but listed). */
-function reachable(entry: string): string[] {
-  const seen = new Set<string>()
-  const stack = [entry]
-  while (stack.length) {
-    const file = stack.pop() as string
-    if (seen.has(file)) continue
-    seen.add(file)
-    for (const m of readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+)'/g)) {
-      const base = path.resolve(path.dirname(file), m[1] as string)
-      const hit = [`${base}.ts`, path.join(base, 'index.ts')].find((p) => existsSync(p))
-      if (hit) stack.push(hit)
-    }
-  }
-  return [...seen]
-}
 
 test('the root entry (float64 track) imports tfjs nowhere at value level', () => {
   const files = reachable(path.join(src, 'index.ts'))

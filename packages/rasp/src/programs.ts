@@ -5,24 +5,8 @@
  */
 import { assertKnownOptions, assertInteger } from '@theoryml/core'
 import { indexSelect, lasts, shiftRight, where } from './library'
-import {
-  aggregate,
-  equals,
-  full,
-  greaterOrEqual,
-  greaterThan,
-  indexAdd,
-  indices,
-  select,
-  selectAnd,
-  selWidth,
-  seqMap,
-  toSequence,
-  tokMap,
-  type Selector,
-  type Sequence,
-  type SequenceLike,
-} from './rasp'
+import { aggregate, equals, full, greaterOrEqual, greaterThan, indexAdd, indices, select, selectAnd, selWidth, seqMap, toSequence, tokMap } from './rasp'
+import type { Selector, Sequence, SequenceLike } from './rasp'
 import { EOS, PAD, SEP, SOS, SYMBOL0 } from './tokens'
 
 /** A RASP-L program: tokens in, the next-token prediction at every position out. */
@@ -49,6 +33,18 @@ function input(x: SequenceLike): Sequence {
 }
 
 /**
+ * The prompt's symbols in a `<s> x₁ … xₙ >` task: `within` (the current sample), `afterSep` (1 once
+ * the sample has shown '>') and `isInput` (1 at the symbols xᵢ before it).
+ */
+function promptInputs(x: Sequence): { within: Selector; afterSep: Sequence; isInput: Sequence } {
+  const { within } = currentSample(x)
+  const isSym = tokMap(x, (v) => v >= SYMBOL0)
+  const afterSep = seenInSample(x, within, SEP)
+  const isInput = seqMap(isSym, afterSep, (s, a) => s === 1 && a === 0)
+  return { within, afterSep, isInput }
+}
+
+/**
  * Count (Zhou et al. 2024, Listing 1): prompt `<s> a b >`, answer `a a+1 … b </s>`.
  * next = a after '>', `</s>` after b, else x + 1; with a = x[start+1], b = x[start+2].
  * @example runAutoregressive(countProgram, [1, 5, 8, 2]) // [5, 6, 7, 8, 3]  (symbols 1…4 as ids 5…8)
@@ -71,10 +67,7 @@ export const countProgram: Program = (tokens) => {
  */
 export const modeProgram: Program = (tokens) => {
   const x = input(tokens)
-  const { within } = currentSample(x)
-  const isSym = tokMap(x, (v) => v >= SYMBOL0)
-  const afterSep = seenInSample(x, within, SEP)
-  const isInput = seqMap(isSym, afterSep, (s, a) => s === 1 && a === 0)
+  const { within, afterSep, isInput } = promptInputs(x)
   const counts = selWidth(selectAnd(within, select(x, x, equals)))
   const inputKeys = selectAnd(within, keysWhere(isInput))
   const best = aggregate(inputKeys, counts, { reduction: 'max', default: 0 })
@@ -107,10 +100,7 @@ export const copyUniqueProgram: Program = (tokens) => {
  */
 export const sortProgram: Program = (tokens) => {
   const x = input(tokens)
-  const { within } = currentSample(x)
-  const isSym = tokMap(x, (v) => v >= SYMBOL0)
-  const afterSep = seenInSample(x, within, SEP)
-  const isInput = seqMap(isSym, afterSep, (s, a) => s === 1 && a === 0)
+  const { within, isInput } = promptInputs(x)
   const larger = selectAnd(selectAnd(within, keysWhere(isInput)), select(x, x, greaterThan))
   return aggregate(larger, x, { reduction: 'min', default: EOS })
 }
@@ -122,10 +112,7 @@ export const sortProgram: Program = (tokens) => {
  */
 export const andProgram: Program = (tokens) => {
   const x = input(tokens)
-  const { within } = currentSample(x)
-  const isSym = tokMap(x, (v) => v >= SYMBOL0)
-  const afterSep = seenInSample(x, within, SEP)
-  const isInput = seqMap(isSym, afterSep, (s, a) => s === 1 && a === 0)
+  const { within, afterSep, isInput } = promptInputs(x)
   const all = aggregate(selectAnd(within, keysWhere(isInput)), x, { reduction: 'min', default: SYMBOL0 + 1 })
   const isSep = tokMap(x, (v) => v === SEP)
   return where(isSep, all, where(afterSep, full(x, EOS), full(x, PAD)))

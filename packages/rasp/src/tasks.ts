@@ -47,6 +47,19 @@ function makeTask(def: Omit<Task, 'vocabSize' | 'sample'> & { draw: (rng: Rng, l
   }
 }
 
+/** A task over the symbols 0 … k−1 (tokenizer `createTokenizer(['0', …, 'k−1'])`), lengths from 1. */
+function symbolTask(k: number, def: Omit<Parameters<typeof makeTask>[0], 'tokenizer' | 'minLength'>): Task {
+  return makeTask({ name: def.name, tokenizer: createTokenizer(symbolNames(k)), minLength: 1, maxLength: def.maxLength, program: def.program, draw: def.draw })
+}
+
+/** Check a factory's options against `keys` and return the alphabet size `options.symbols ?? fallback`, in 2 … 120. */
+function alphabetSize(factory: string, options: SymbolTaskOptions, keys: string[], fallback: number): number {
+  assertKnownOptions(factory, options, keys)
+  const k = options.symbols ?? fallback
+  assertInteger('symbols', k, { min: 2, max: 120 })
+  return k
+}
+
 /** Options of {@link countTask}. */
 export interface CountTaskOptions {
   /** Numbers are 0 … maxNumber − 1 (default 32, at most 120). */
@@ -61,10 +74,8 @@ export function countTask(options: CountTaskOptions = {}): Task {
   assertKnownOptions('countTask', options, ['maxNumber'])
   const maxNumber = options.maxNumber ?? 32
   assertInteger('maxNumber', maxNumber, { min: 1, max: 120 })
-  return makeTask({
+  return symbolTask(maxNumber, {
     name: 'count',
-    tokenizer: createTokenizer(symbolNames(maxNumber)),
-    minLength: 1,
     maxLength: maxNumber,
     program: countProgram,
     draw(rng, n) {
@@ -87,13 +98,9 @@ export interface SymbolTaskOptions {
  * @example modeTask().sample(createRng(0), 5)
  */
 export function modeTask(options: SymbolTaskOptions = {}): Task {
-  assertKnownOptions('modeTask', options, ['symbols'])
-  const k = options.symbols ?? 8
-  assertInteger('symbols', k, { min: 2, max: 120 })
-  return makeTask({
+  const k = alphabetSize('modeTask', options, ['symbols'], 8)
+  return symbolTask(k, {
     name: 'mode',
-    tokenizer: createTokenizer(symbolNames(k)),
-    minLength: 1,
     maxLength: 120,
     program: modeProgram,
     draw(rng, n) {
@@ -124,14 +131,10 @@ export interface CopyTaskOptions extends SymbolTaskOptions {
  * @example copyTask({ repeated: true, symbols: 4 }).sample(createRng(0), 6)
  */
 export function copyTask(options: CopyTaskOptions = {}): Task {
-  assertKnownOptions('copyTask', options, ['symbols', 'repeated'])
+  const k = alphabetSize('copyTask', options, ['symbols', 'repeated'], 24)
   const repeated = options.repeated ?? false
-  const k = options.symbols ?? 24
-  assertInteger('symbols', k, { min: 2, max: 120 })
-  return makeTask({
+  return symbolTask(k, {
     name: repeated ? 'copy-repeated' : 'copy-unique',
-    tokenizer: createTokenizer(symbolNames(k)),
-    minLength: 1,
     maxLength: repeated ? 120 : k,
     program: repeated ? null : copyUniqueProgram,
     draw(rng, n) {
@@ -147,13 +150,9 @@ export function copyTask(options: CopyTaskOptions = {}): Task {
  * @example sortTask().sample(createRng(0), 5)
  */
 export function sortTask(options: SymbolTaskOptions = {}): Task {
-  assertKnownOptions('sortTask', options, ['symbols'])
-  const k = options.symbols ?? 24
-  assertInteger('symbols', k, { min: 2, max: 120 })
-  return makeTask({
+  const k = alphabetSize('sortTask', options, ['symbols'], 24)
+  return symbolTask(k, {
     name: 'sort',
-    tokenizer: createTokenizer(symbolNames(k)),
-    minLength: 1,
     maxLength: k,
     program: sortProgram,
     draw(rng, n) {
@@ -251,10 +250,8 @@ export function andTask(): Task {
 }
 
 function bitsTask(name: string, answerOf: (bits: number[]) => number, program: Program | null, skewed = false): Task {
-  return makeTask({
+  return symbolTask(2, {
     name,
-    tokenizer: createTokenizer(['0', '1']),
-    minLength: 1,
     maxLength: 120,
     program,
     draw(rng, n) {

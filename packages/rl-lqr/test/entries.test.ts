@@ -1,30 +1,16 @@
 // The two tracks in the import path: the root entry is float64 and loads no tfjs; `./tf` holds the
 // tfjs pendulum controller under the same names, and re-exports nothing of the root entry.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
 import * as root from '../src/index'
 import * as tfEntry from '../src/tf'
+import { reachable } from '../../../tests/imports'
 
 const src = path.resolve(import.meta.dirname, '../src')
 
-function reachable(entry: string): string[] {
-  const seen = new Set<string>()
-  const stack = [path.join(src, entry)]
-  while (stack.length) {
-    const file = stack.pop() as string
-    if (seen.has(file)) continue
-    seen.add(file)
-    for (const m of readFileSync(file, 'utf8').matchAll(/from\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const hit = `${path.resolve(path.dirname(file), m[1] as string)}.ts`
-      if (existsSync(hit)) stack.push(hit)
-    }
-  }
-  return [...seen]
-}
-
 test('no module reachable from the root entry imports or names tfjs', () => {
-  const files = reachable('index.ts')
+  const files = reachable(path.join(src, 'index.ts'))
   expect(files.length).toBeGreaterThan(6)
   for (const f of files) {
     const text = readFileSync(f, 'utf8')

@@ -4,19 +4,7 @@ import {
   alphaCoefficients, displacementRate, likelihoodDisplacement, preferenceLossAndGrad, ufmPolicy,
   type PreferencePair, type UfmPolicy,
 } from '../../src/index'
-import { fixture } from '../../../../tests/fixtures'
-
-interface UfmFx {
-  vocab: number
-  dim: number
-  W: number[][]
-  pairs: PreferencePair[]
-  hidden: { prompt: string; prefix: number[]; h: number[] }[]
-  refChosen: number[]
-  refRejected: number[]
-  ratesAlone: number[]
-}
-const fx = fixture<{ ufm: UfmFx }>('preference_opt.json').ufm
+import { fixtureModel, fx } from './ufm-fixture'
 
 /** One GD step of size η on the pair's loss, by the exact gradient; returns Δ ln π(y⁺)/η. */
 function finiteDifferenceRate(model: UfmPolicy, pair: PreferencePair, eta: number, loss = {}): number {
@@ -68,8 +56,7 @@ describe('displacementRate (the single-token theorem)', () => {
   })
 
   test('multi-token pairs: equals −⟨∇ln π(y⁺), ∇ℓ⟩ by PyTorch autograd (fixture) and a GD step', () => {
-    const m = ufmPolicy({ vocab: fx.vocab, dim: fx.dim, unembedding: fx.W })
-    for (const s of fx.hidden) m.setHidden(s.prompt, s.prefix, s.h)
+    const m = fixtureModel()
     fx.pairs.forEach((p, i) => {
       const r = displacementRate(m, p, { reference: { chosen: [fx.refChosen[i] as number], rejected: [fx.refRejected[i] as number] } })
       expect(r.rate).toBeCloseTo(fx.ratesAlone[i] as number, 12)

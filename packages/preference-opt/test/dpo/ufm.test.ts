@@ -4,34 +4,11 @@ import { relativeError, train } from '@theoryml/core'
 import { initTf, tfOptimizer } from '@theoryml/core/tf'
 import {
   preferenceLossAndGrad, preferenceObjective, trainPreference, ufmPolicy,
-  type PreferencePair, type UfmPolicy,
+  type PreferencePair,
 } from '../../src/index'
 import { preferenceLoss, sequenceLogProb } from '../../src/tf'
-import { fixture } from '../../../../tests/fixtures'
+import { fixtureModel, fx } from './ufm-fixture'
 
-interface UfmFx {
-  vocab: number
-  dim: number
-  W: number[][]
-  pairs: PreferencePair[]
-  hidden: { prompt: string; prefix: number[]; h: number[] }[]
-  refChosen: number[]
-  refRejected: number[]
-  beta: number
-  loss: number
-  gradW: number[][]
-  gradHidden: number[][]
-  logpChosen: number[]
-  logpRejected: number[]
-  ratesAlone: number[]
-}
-const fx = fixture<{ ufm: UfmFx }>('preference_opt.json').ufm
-
-function fixtureModel(): UfmPolicy {
-  const m = ufmPolicy({ vocab: fx.vocab, dim: fx.dim, unembedding: fx.W })
-  for (const s of fx.hidden) m.setHidden(s.prompt, s.prefix, s.h)
-  return m
-}
 const reference = { chosen: fx.refChosen, rejected: fx.refRejected }
 
 describe('ufmPolicy', () => {
