@@ -11,7 +11,7 @@
 import type * as TF from '@tensorflow/tfjs'
 import { Matrix } from 'ml-matrix'
 import { isNdArray, ndarray, type NdArray } from './ndarray'
-import { setTfEngine, tfjs } from './tf-engine'
+import { setTfEngine, tfjs, tfState } from './tf-engine'
 import { assertKnownOptions } from './validate'
 
 export { linear, tfOptimizer } from './tf-ops'
@@ -48,8 +48,6 @@ export interface TfContext {
   backend: TfBackendName
 }
 
-let current: Promise<TfContext> | null = null
-let currentKey: string | null = null
 
 const isNode = (): boolean =>
   typeof globalThis.process === 'object' && typeof (globalThis.process as { versions?: { node?: string } }).versions?.node === 'string'
@@ -123,7 +121,8 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
     throw new Error(`wasmPaths: expected a folder URL ending in '/', got ${JSON.stringify(options.wasmPaths)}`)
   }
   const key = JSON.stringify([want, options.wasmPaths ?? null, options.strict ?? false])
-  if (current && (key === currentKey || (want === 'auto' && options.wasmPaths === undefined))) return current
+  const state = tfState()
+  if (state.setup && (key === state.key || (want === 'auto' && options.wasmPaths === undefined))) return state.setup as Promise<TfContext>
   const setup = (async (): Promise<TfContext> => {
     const tf = await loadTfjs()
     setTfEngine(tf)
@@ -156,10 +155,10 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
     await tf.ready()
     return { tf, backend }
   })()
-  current = setup
-  currentKey = key
+  state.setup = setup
+  state.key = key
   setup.catch(() => {
-    if (current === setup) current = currentKey = null
+    if (state.setup === setup) state.setup = state.key = null
   })
   return setup
 }

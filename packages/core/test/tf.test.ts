@@ -63,12 +63,24 @@ describe('initTf backend failures are never silent', () => {
 })
 
 describe('tfjs(): the engine handle of the tfjs track', () => {
-  test('throws a message naming initTf until initTf has run, then returns the loaded namespace', async () => {
-    const spec = '../src/tf-engine?fresh' // a second, never-initialized module instance
-    const fresh = (await import(/* @vite-ignore */ spec)) as typeof import('../src/tf-engine')
-    expect(() => fresh.tfjs()).toThrow(/call `await initTf\(\)`/)
+  test('one engine for every copy of core (ESM and CJS builds): a second module instance sees what initTf loaded', async () => {
     const { tf } = await initTf()
+    const spec = '../src/tf-engine?second-copy' // a second, independent module instance
+    const copy = (await import(/* @vite-ignore */ spec)) as typeof import('../src/tf-engine')
+    expect(copy.tfjs()).toBe(tf)
     const { tfjs } = await import('../src/tf')
     expect(tfjs()).toBe(tf)
+  })
+  test('throws a message naming initTf while nothing is loaded', async () => {
+    const { tfState } = await import('../src/tf-engine')
+    const state = tfState()
+    const saved = state.engine
+    state.engine = null
+    try {
+      const { tfjs } = await import('../src/tf')
+      expect(() => tfjs()).toThrow(/call `await initTf\(\)`/)
+    } finally {
+      state.engine = saved
+    }
   })
 })

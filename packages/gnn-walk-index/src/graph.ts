@@ -2,7 +2,7 @@ import { assertInteger, Matrix } from '@theoryml/core'
 import GraphologyCtor from 'graphology'
 // Types from graphology-types (a plain declaration package): graphology's own `exports` map hides its
 // types from `moduleResolution: node16/nodenext` consumers, where the default import is a namespace.
-import type GraphologyGraph from 'graphology-types'
+import type { AbstractGraph as GraphologyGraph } from 'graphology-types'
 import { assertGraph, GRAPH_BRAND } from './brand'
 
 /** Edges given as `[u, v]` pairs or as a flat `Int32Array` `[u0, v0, u1, v1, …]`. */
