@@ -2,9 +2,9 @@
  * Experiments 3 and 4 of Razin, Maman, Cohen 2022 at quick scale: incremental learning of local
  * components and low hierarchical rank in hierarchical tensor factorization, and locality.
  */
-import { ndarray, sampleObservations, type Rng } from '@theoryml/core'
+import { ndarray, sampleObservations, unobservedEntries, type Rng } from '@theoryml/core'
 import type { Figure } from '@theoryml/lab'
-import { hierarchicalRank, htf, htfCompletion, htfToTensor, unobservedEntries, type ModeTree } from '@theoryml/tensor-factorization'
+import { hierarchicalRank, htf, htfCompletion, htfToTensor, type ModeTree } from '@theoryml/tensor-factorization'
 import { column, emergenceSteps, normalized, relErrorOn } from './shared'
 
 export interface HierarchicalConfig {

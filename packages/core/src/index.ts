@@ -6,7 +6,7 @@
  */
 export { Matrix } from 'ml-matrix'
 export { createRng, resolveRng, type Rng } from './rng'
-export { sampleObservations, type Observations, type SampleObservationsOptions } from './observations'
+export { packObservations, sampleObservations, unobservedEntries, type Observations, type PackedObservations, type SampleObservationsOptions } from './observations'
 export {
   assertFinite,
   assertFiniteArray,

@@ -9,7 +9,6 @@
 // --- tensor factorizations (Razin, Maman, Cohen 2021; 2022) ---
 export { fold, khatriRao, modeProduct, outer, unfold } from './factorization/tensor'
 export { cpAls, cpComponentNorms, cpRank, cpToTensor, randomCp, type Cp, type CpAlsOptions, type CpAlsResult, type CpRankOptions, type CpResult } from './factorization/cp'
-export { unobservedEntries } from './factorization/observations'
 export {
   CP_COMPLETION_DEFAULTS,
   cpCompletion,

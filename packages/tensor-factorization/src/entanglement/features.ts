@@ -1,4 +1,4 @@
-import { assertFinite, assertKnownOptions, Matrix, toMatrix, toVector, type MatrixLike, type VectorLike } from '@theoryml/core'
+import { assertFinite, assertKnownOptions, Matrix, toFlat, toMatrix, toVector, type MatrixLike, type VectorLike } from '@theoryml/core'
 
 /** Default θ of the feature map φ(x) = (cos πθx, sin πθx), as in Alexander et al. 2023 (App. and code). */
 export const DEFAULT_THETA = 0.085
@@ -55,9 +55,25 @@ export interface FeatureData {
 /** Read X (samples × features) into a row-major Float64Array, checking finiteness. @internal */
 export function readData(name: string, X: MatrixLike): FeatureData {
   const m = toMatrix(name, X)
-  const data = new Float64Array(m.rows * m.columns)
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) data[i * m.columns + j] = m.get(i, j)
-  return { data, samples: m.rows, features: m.columns }
+  return { data: toFlat(m), samples: m.rows, features: m.columns }
+}
+
+/**
+ * Mean of feature (column) f of x and its centred sum of squares Σ_i (x_if − mean)²; with
+ * `centred`, also writes x_if − mean at centred[offset + i]. @internal
+ */
+export function featureMoments(x: FeatureData, f: number, centred?: Float64Array, offset = 0): { mean: number; ss: number } {
+  const { data, samples: M, features: D } = x
+  let mean = 0
+  for (let i = 0; i < M; i++) mean += data[i * D + f] as number
+  mean /= M
+  let ss = 0
+  for (let i = 0; i < M; i++) {
+    const c = (data[i * D + f] as number) - mean
+    if (centred) centred[offset + i] = c
+    ss += c * c
+  }
+  return { mean, ss }
 }
 
 /** Scale features in place as `scaling` says (see {@link FeatureScaling}). @internal */
@@ -66,15 +82,8 @@ export function scaleFeatures(x: FeatureData, scaling: FeatureScaling): void {
   if (scaling !== 'standardize') throw new Error(`scale: expected 'standardize' or 'none', got '${String(scaling)}'`)
   const { data, samples: M, features: D } = x
   for (let f = 0; f < D; f++) {
-    let mean = 0
-    for (let i = 0; i < M; i++) mean += data[i * D + f] as number
-    mean /= M
-    let v = 0
-    for (let i = 0; i < M; i++) {
-      const c = (data[i * D + f] as number) - mean
-      v += c * c
-    }
-    const sd = Math.sqrt(v / M)
+    const { mean, ss } = featureMoments(x, f)
+    const sd = Math.sqrt(ss / M)
     const inv = sd > 1e-12 * (Math.abs(mean) + 1) ? 1 / sd : 0
     for (let i = 0; i < M; i++) data[i * D + f] = ((data[i * D + f] as number) - mean) * inv
   }

@@ -1,6 +1,5 @@
-import { assertKnownOptions, assertInteger, Matrix, type MatrixLike } from '@theoryml/core'
-import { readData } from './features'
-import { dot } from '@theoryml/core'
+import { assertKnownOptions, assertInteger, dot, Matrix, type MatrixLike } from '@theoryml/core'
+import { featureMoments, readData } from './features'
 import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './partitions'
 
 /**
@@ -14,22 +13,12 @@ export function featureCorrelations(X: MatrixLike): Matrix {
 
 /** Rows of the Pearson correlation matrix (D × D). @internal */
 export function correlationRows(X: MatrixLike, name = 'X'): number[][] {
-  const { data, samples: M, features: D } = readData(name, X)
+  const x = readData(name, X)
+  const { samples: M, features: D } = x
   if (M < 2) throw new Error(`${name}: expected at least 2 samples to compute correlations, got ${M}`)
   const z = new Float64Array(M * D)
   const sd = new Float64Array(D)
-  for (let f = 0; f < D; f++) {
-    let mean = 0
-    for (let i = 0; i < M; i++) mean += data[i * D + f] as number
-    mean /= M
-    let v = 0
-    for (let i = 0; i < M; i++) {
-      const c = (data[i * D + f] as number) - mean
-      z[f * M + i] = c
-      v += c * c
-    }
-    sd[f] = Math.sqrt(v)
-  }
+  for (let f = 0; f < D; f++) sd[f] = Math.sqrt(featureMoments(x, f, z, f * M).ss)
   const out: number[][] = Array.from({ length: D }, () => new Array<number>(D).fill(0))
   for (let a = 0; a < D; a++) {
     const rowA = out[a] as number[]

@@ -2,28 +2,10 @@
  * Tensor completion with a CP factorization trained by gradient descent (Razin, Maman, Cohen 2021):
  * minimize the mean squared error over the observed entries, from a small random initialization.
  */
-import {
-  assertInteger,
-  assertKnownOptions,
-  assertPositive,
-  relativeError,
-  resolveOptimizer,
-  resolveRng,
-  TRAINER_OPTION_KEYS,
-  trainerLoop,
-  type Matrix,
-  type MatrixLike,
-  type NdArray,
-  type Observations,
-  type Params,
-  type Recorder,
-  type TrainerOptions,
-  type TrainerResult,
-  type TrainerState,
-} from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, fromFlat, packObservations, resolveRng, TRAINER_OPTION_KEYS, type Matrix, type MatrixLike, type NdArray } from '@theoryml/core'
+import type { Observations, PackedObservations, Recorder, TrainerOptions, TrainerResult, TrainerState } from '@theoryml/core'
 import { checkFactors, checkShapeArg, componentNormsFromFlats, cpTensorFromFlats } from './cp'
-import { packObservations, topK, type PackedObservations } from './observations'
-import { checkTensor, fromFlat } from './tensor'
+import { completionProblem, runCompletion, topK } from './completion'
 
 /**
  * The CP completion objective with closed-form gradients, buffers allocated once.
@@ -242,14 +224,7 @@ export function cpCompletion(options: CpCompletionOptions): CpCompletionResult {
   const shape = checkShapeArg(options.shape)
   assertInteger('rank', options.rank, { min: 1 })
   const R = options.rank
-  const obs = packObservations(shape, options.observations)
-  const k = options.topK ?? D.topK
-  assertInteger('topK', k, { min: 0 })
-  const target = options.target === undefined ? undefined : checkTensor('target', options.target)
-  if (target && (target.shape.length !== shape.length || target.shape.some((d, n) => d !== shape[n]))) {
-    throw new Error(`target: expected shape [${shape.join(', ')}], got [${target.shape.join(', ')}]`)
-  }
-  const optimizer = resolveOptimizer(options, D)
+  const problem = completionProblem(options, shape, D)
   const N = shape.length
   let flats: Float64Array[]
   if (options.initial !== undefined) {
@@ -268,17 +243,11 @@ export function cpCompletion(options: CpCompletionOptions): CpCompletionResult {
     flats = shape.map((d) => rng.fillNormal(new Float64Array(d * R), initStd))
   }
   const grads = flats.map((f) => new Float64Array(f.length))
-  const params: Params = {}
-  const gradParams: Params = {}
-  flats.forEach((f, n) => {
-    params[`A${n}`] = f
-    gradParams[`A${n}`] = grads[n] as Float64Array
-  })
-  const objective = new CpObjective(shape, R, obs)
+  const objective = new CpObjective(shape, R, problem.obs)
   const norms = new Float64Array(R)
+  const k = problem.topK
   const columns: Record<string, Recorder<CpCompletionState>> = {}
   if (k > 0) columns.componentNorms = () => topK(componentNormsFromFlats(flats, shape, R, undefined, norms), k)
-  if (target) columns.relError = () => relativeError(cpTensorFromFlats(flats, shape, R), target)
   const state = {
     step: 0,
     loss: NaN,
@@ -292,12 +261,8 @@ export function cpCompletion(options: CpCompletionOptions): CpCompletionResult {
       return componentNormsFromFlats(flats, shape, R)
     },
   } as CpCompletionState
-  if (target) Object.defineProperty(state, 'relError', { enumerable: true, get: () => relativeError(cpTensorFromFlats(flats, shape, R), target) })
-  const loop = trainerLoop(options, { steps: D.steps, columns })
-  for (; ; state.step++) {
-    state.loss = objective.evaluate(flats, grads)
-    if (loop.stop(state)) break
-    optimizer.step(params, gradParams)
-  }
-  return { factors: flats.map((f, n) => fromFlat(f, shape[n] as number, R)), ...loop.result() }
+  const evaluate = (): number => objective.evaluate(flats, grads)
+  const tensor = (): NdArray => cpTensorFromFlats(flats, shape, R)
+  const result = runCompletion(options, problem, { state, flats, grads, prefix: 'A', evaluate, tensor, columns, defaultSteps: D.steps })
+  return { factors: flats.map((f, n) => fromFlat(f, shape[n] as number, R)), ...result }
 }

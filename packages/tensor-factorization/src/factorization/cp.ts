@@ -3,8 +3,8 @@
  * A^n = [w_1^n … w_R^n] ∈ R^{d_n × R}; tensor reconstruction, random CP tensors, component norms,
  * alternating least squares and an ALS-based CP-rank estimate.
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, ndarray, pseudoInverse, resolveRng, sizeOf, toMatrix, toVector, type MatrixLike, type NdArray, type Rng, type VectorLike } from '@theoryml/core'
-import { checkTensor, fromFlat, toFlat } from './tensor'
+import { Matrix, assertInteger, assertKnownOptions, assertPositive, fromFlat, ndarray, pseudoInverse, resolveRng, sizeOf, toFlat, toMatrix, toVector, type MatrixLike, type NdArray, type Rng, type VectorLike } from '@theoryml/core'
+import { checkTensor } from './tensor'
 
 /** A CP factorization: factor matrices A^n (d_n × R) and optional weights λ (default all ones). */
 export interface Cp {
@@ -26,7 +26,7 @@ export function checkFactors(name: string, factors: unknown): { flats: Float64Ar
   ms.forEach((m, n) => {
     if (m.columns !== rank) throw new Error(`${name}[${n}]: expected ${rank} columns (the rank) like ${name}[0], got ${m.columns}`)
   })
-  return { flats: ms.map(toFlat), shape: ms.map((m) => m.rows), rank }
+  return { flats: ms.map((m) => toFlat(m)), shape: ms.map((m) => m.rows), rank }
 }
 
 /** Σ_r λ_r Π_n A^n[i_n, r] over all entries, from row-major flats (shared by CP and tests). */

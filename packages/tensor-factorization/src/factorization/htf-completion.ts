@@ -2,27 +2,24 @@
  * Tensor completion with a hierarchical tensor factorization trained by gradient descent
  * (Razin, Maman, Cohen 2022): the mean squared error over observed entries, closed-form gradients.
  */
-import {
-  assertInteger,
-  assertKnownOptions,
-  relativeError,
-  resolveOptimizer,
-  resolveRng,
-  TRAINER_OPTION_KEYS,
-  trainerLoop,
-  type Matrix,
-  type NdArray,
-  type Observations,
-  type Params,
-  type Recorder,
-  type TrainerOptions,
-  type TrainerResult,
-  type TrainerState,
-} from '@theoryml/core'
+import { assertKnownOptions, fromFlat, packObservations, resolveRng, TRAINER_OPTION_KEYS, type Matrix, type NdArray } from '@theoryml/core'
+import type { Observations, PackedObservations, Recorder, TrainerOptions, TrainerResult, TrainerState } from '@theoryml/core'
 import { checkShapeArg } from './cp'
 import { balancedTree, checkHtf, findNode, htf, htfTensorFromFlats, localNormsFromFlats, treeNodes, weightShape, type Htf, type HtfNode, type ModeTree } from './htf'
-import { packObservations, topK, type PackedObservations } from './observations'
-import { checkTensor, fromFlat } from './tensor'
+import { completionProblem, runCompletion, topK } from './completion'
+
+/** One interior node as the passes read it: weight shape R × cols, buffers U (keys × R), V and dV (keys × cols), children, child keys. */
+interface InteriorNode {
+  R: number
+  cols: number
+  U: Float64Array
+  V: Float64Array
+  dV: Float64Array
+  ch: Int32Array
+  nc: number
+  ck: Int32Array
+  nq: number
+}
 
 /**
  * The HTF completion objective, buffers allocated once. For an entry ω, bottom-up:
@@ -35,17 +32,15 @@ import { checkTensor, fromFlat } from './tensor'
  */
 export class HtfObjective {
   private readonly K: number
-  private readonly rows: Int32Array
-  private readonly cols: Int32Array
   private readonly isLeaf: Uint8Array
-  private readonly kids: Int32Array[]
   /** Distinct keys per node; for interior nodes childKeys[q·nc + ci] is child ci's key of key q. */
   private readonly nKeys: Int32Array
   private readonly childKeys: Int32Array[]
   private readonly rootKey: Int32Array
-  private readonly U: Float64Array[]
   private readonly V: Float64Array[]
   private readonly dV: Float64Array[]
+  /** What the forward and the backward pass read of each interior node (null for a leaf). */
+  private readonly interior: (InteriorNode | null)[]
   private readonly du: Float64Array
   private readonly tmp: Float64Array
 
@@ -53,10 +48,7 @@ export class HtfObjective {
     const K = nodes.length
     this.K = K
     const dims = nodes.map((_, k) => weightShape(nodes, k, shape))
-    this.rows = Int32Array.from(dims, (d) => d[0])
-    this.cols = Int32Array.from(dims, (d) => d[1])
     this.isLeaf = Uint8Array.from(nodes, (n) => (n.mode >= 0 ? 1 : 0))
-    this.kids = nodes.map((n) => Int32Array.from(n.children))
     const { count: m, order: N, index } = obs
     const obsKey: Int32Array[] = []
     this.nKeys = new Int32Array(K)
@@ -87,9 +79,16 @@ export class HtfObjective {
       obsKey.push(keys)
     })
     this.rootKey = obsKey[K - 1] as Int32Array
-    this.U = nodes.map((n, k) => new Float64Array(n.mode >= 0 ? 0 : (this.nKeys[k] as number) * n.width))
-    this.V = nodes.map((n, k) => new Float64Array(n.mode >= 0 ? 0 : (this.nKeys[k] as number) * (this.cols[k] as number)))
-    this.dV = nodes.map((n, k) => new Float64Array(n.mode >= 0 ? 0 : (this.nKeys[k] as number) * (this.cols[k] as number)))
+    const cols = (k: number): number => (dims[k] as [number, number])[1]
+    const U = nodes.map((n, k) => new Float64Array(n.mode >= 0 ? 0 : (this.nKeys[k] as number) * n.width))
+    this.V = nodes.map((n, k) => new Float64Array(n.mode >= 0 ? 0 : (this.nKeys[k] as number) * cols(k)))
+    this.dV = nodes.map((n, k) => new Float64Array(n.mode >= 0 ? 0 : (this.nKeys[k] as number) * cols(k)))
+    this.interior = nodes.map((n, k) => {
+      if (n.mode >= 0) return null
+      const ch = Int32Array.from(n.children)
+      const R = (dims[k] as [number, number])[0]
+      return { R, cols: cols(k), U: U[k] as Float64Array, V: this.V[k] as Float64Array, dV: this.dV[k] as Float64Array, ch, nc: ch.length, ck: this.childKeys[k] as Int32Array, nq: this.nKeys[k] as number }
+    })
     const maxW = Math.max(1, ...nodes.map((n) => (n.mode >= 0 ? 0 : n.width)))
     this.du = new Float64Array(maxW)
     this.tmp = new Float64Array(maxW)
@@ -97,7 +96,7 @@ export class HtfObjective {
 
   /** Loss at the weights (row-major flats, node order); writes gradients into `grads`. */
   evaluate(weights: readonly Float64Array[], grads: readonly Float64Array[]): number {
-    const { K, rows: rowsOf, cols: colsOf, isLeaf, kids, nKeys, childKeys, U, V, dV, du, tmp } = this
+    const { K, isLeaf, interior, V, dV, du, tmp } = this
     // value table of node c: its weights for a leaf (row = index), V for an interior node
     const vals = (c: number): Float64Array => (isLeaf[c] ? (weights[c] as Float64Array) : (V[c] as Float64Array))
     const dvals = (c: number): Float64Array => (isLeaf[c] ? (grads[c] as Float64Array) : (dV[c] as Float64Array))
@@ -107,16 +106,10 @@ export class HtfObjective {
     }
     // forward, post-order
     for (let k = 0; k < K; k++) {
-      if (isLeaf[k]) continue
-      const R = rowsOf[k] as number
-      const cols = colsOf[k] as number
+      const node = interior[k]
+      if (!node) continue
+      const { R, cols, U: Uk, V: Vk, ch, nc, ck, nq } = node
       const W = weights[k] as Float64Array
-      const Uk = U[k] as Float64Array
-      const Vk = V[k] as Float64Array
-      const ch = kids[k] as Int32Array
-      const nc = ch.length
-      const ck = childKeys[k] as Int32Array
-      const nq = nKeys[k] as number
       for (let q = 0; q < nq; q++) {
         const uo = q * R
         const v0 = vals(ch[0] as number)
@@ -150,17 +143,11 @@ export class HtfObjective {
     }
     // backward, reverse post-order
     for (let k = K - 1; k >= 0; k--) {
-      if (isLeaf[k]) continue
-      const R = rowsOf[k] as number
-      const cols = colsOf[k] as number
+      const node = interior[k]
+      if (!node) continue
+      const { R, cols, U: Uk, dV: dVk, ch, nc, ck, nq } = node
       const W = weights[k] as Float64Array
       const G = grads[k] as Float64Array
-      const Uk = U[k] as Float64Array
-      const dVk = dV[k] as Float64Array
-      const ch = kids[k] as Int32Array
-      const nc = ch.length
-      const ck = childKeys[k] as Int32Array
-      const nq = nKeys[k] as number
       for (let q = 0; q < nq; q++) {
         const uo = q * R
         const vo = q * cols
@@ -273,14 +260,7 @@ export function htfCompletion(options: HtfCompletionOptions): HtfCompletionResul
   assertKnownOptions('htfCompletion', options, HTF_COMPLETION_KEYS)
   const D = HTF_COMPLETION_DEFAULTS
   const shape = checkShapeArg(options.shape)
-  const obs = packObservations(shape, options.observations)
-  const kTop = options.topK ?? D.topK
-  assertInteger('topK', kTop, { min: 0 })
-  const target = options.target === undefined ? undefined : checkTensor('target', options.target)
-  if (target && (target.shape.length !== shape.length || target.shape.some((d, n) => d !== shape[n]))) {
-    throw new Error(`target: expected shape [${shape.join(', ')}], got [${target.shape.join(', ')}]`)
-  }
-  const optimizer = resolveOptimizer(options, D)
+  const problem = completionProblem(options, shape, D)
   let start: Htf
   if (options.initial !== undefined) {
     for (const key of ['init', 'initStd', 'widths'] as const) {
@@ -302,17 +282,11 @@ export function htfCompletion(options: HtfCompletionOptions): HtfCompletionResul
   const recNode = findNode(nodes, options.node ?? D.node)
   if ((nodes[recNode] as HtfNode).mode >= 0) throw new Error('node: expected an interior node')
   const grads = flats.map((f) => new Float64Array(f.length))
-  const params: Params = {}
-  const gradParams: Params = {}
-  flats.forEach((f, k) => {
-    params[`W${k}`] = f
-    gradParams[`W${k}`] = grads[k] as Float64Array
-  })
-  const objective = new HtfObjective(nodes, shape, obs)
+  const objective = new HtfObjective(nodes, shape, problem.obs)
   const normsBuf = new Float64Array((nodes[recNode] as HtfNode).width)
+  const kTop = problem.topK
   const columns: Record<string, Recorder<HtfCompletionState>> = {}
   if (kTop > 0) columns.componentNorms = () => topK(localNormsFromFlats(nodes, flats, shape, recNode, normsBuf), kTop)
-  if (target) columns.relError = () => relativeError(htfTensorFromFlats(nodes, flats, shape), target)
   const matrices = (bufs: readonly Float64Array[]): Matrix[] => bufs.map((b, k) => fromFlat(b, ...weightShape(nodes, k, shape)))
   const state = {
     step: 0,
@@ -327,12 +301,8 @@ export function htfCompletion(options: HtfCompletionOptions): HtfCompletionResul
       return localNormsFromFlats(nodes, flats, shape, recNode)
     },
   } as HtfCompletionState
-  if (target) Object.defineProperty(state, 'relError', { enumerable: true, get: () => relativeError(htfTensorFromFlats(nodes, flats, shape), target) })
-  const loop = trainerLoop(options, { steps: D.steps, columns })
-  for (; ; state.step++) {
-    state.loss = objective.evaluate(flats, grads)
-    if (loop.stop(state)) break
-    optimizer.step(params, gradParams)
-  }
-  return { htf: { shape, tree: h.tree, nodes, weights: matrices(flats) }, ...loop.result() }
+  const evaluate = (): number => objective.evaluate(flats, grads)
+  const tensor = (): NdArray => htfTensorFromFlats(nodes, flats, shape)
+  const result = runCompletion(options, problem, { state, flats, grads, prefix: 'W', evaluate, tensor, columns, defaultSteps: D.steps })
+  return { htf: { shape, tree: h.tree, nodes, weights: matrices(flats) }, ...result }
 }

@@ -9,9 +9,9 @@
  * and the tensor is φ^{(root), 1} (modes put back in natural order). The r-th local component at
  * ν is (W^{(ν)}[r, :], (W^{(c)}[:, r])_{c ∈ C(ν)}); a tree of depth one is a CP factorization.
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, ndarray, permuteAxes, resolveRng, singularValues, type MatrixLike, type NdArray, type Rng } from '@theoryml/core'
+import { Matrix, assertInteger, assertKnownOptions, assertPositive, fromFlat, ndarray, permuteAxes, resolveRng, singularValues, toFlat, type MatrixLike, type NdArray, type Rng } from '@theoryml/core'
 import { checkShapeArg } from './cp'
-import { checkTensor, fromFlat, toFlat, unfold } from './tensor'
+import { checkTensor, unfold } from './tensor'
 
 /** A mode tree: a leaf is a mode index, an interior node the array of its children. */
 export type ModeTree = number | readonly ModeTree[]

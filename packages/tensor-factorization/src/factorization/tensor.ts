@@ -3,7 +3,7 @@
  * (`unfold`) and its inverse (`fold`), the mode-n product, the Khatri–Rao product and the outer
  * product of vectors.
  */
-import { Matrix, isNdArray, ndarray, permuteAxes, sizeOf, stridesOf, toMatrix, toVector, type MatrixLike, type NdArray, type VectorLike } from '@theoryml/core'
+import { Matrix, fromFlat, isNdArray, ndarray, permuteAxes, sizeOf, stridesOf, toFlat, toMatrix, toVector, type MatrixLike, type NdArray, type VectorLike } from '@theoryml/core'
 
 /** Check that `value` is an `NdArray` of order ≥ 1 with finite entries; returns it. */
 export function checkTensor(name: string, value: unknown, minOrder = 1): NdArray {
@@ -59,20 +59,6 @@ export function unfold(tensor: NdArray, rowModes: readonly number[]): Matrix {
   return fromFlat(data, rows, cols)
 }
 
-/** A `Matrix` from row-major entries. */
-export function fromFlat(data: ArrayLike<number>, rows: number, cols: number): Matrix {
-  const m = new Matrix(rows, cols)
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, data[i * cols + j] as number)
-  return m
-}
-
-/** Row-major entries of a `Matrix` (a new buffer). */
-export function toFlat(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows * m.columns)
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) out[i * m.columns + j] = m.get(i, j)
-  return out
-}
-
 /**
  * Inverse of {@link unfold}: put a matricization back into a tensor of `shape`.
  * fold(unfold(T, modes), T.shape, modes) = T.
@@ -86,30 +72,11 @@ export function fold(matrix: MatrixLike, shape: readonly number[], rowModes: rea
   const modes = checkModes('rowModes', rowModes, shape.length)
   const { axes, rows, cols } = unfoldingLayout(shape, modes)
   const m = toMatrix('matrix', matrix, { rows, columns: cols })
-  const out = new Float64Array(sizeOf(shape))
-  // Walk the permuted layout (row-major over `axes`), writing to the natural offsets.
-  const strides = stridesOf(shape)
+  // The matrix is the tensor with axes permuted to `axes` (row-major); permute them back.
   const pShape = axes.map((a) => shape[a] as number)
-  const pStrides = axes.map((a) => strides[a] as number)
-  const n = shape.length
-  const idx = new Array<number>(n).fill(0)
-  let dst = 0
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      out[dst] = m.get(i, j)
-      for (let k = n - 1; k >= 0; k--) {
-        const v = (idx[k] as number) + 1
-        if (v < (pShape[k] as number)) {
-          idx[k] = v
-          dst += pStrides[k] as number
-          break
-        }
-        dst -= (v - 1) * (pStrides[k] as number)
-        idx[k] = 0
-      }
-    }
-  }
-  return ndarray(out, shape)
+  const inverse = new Array<number>(axes.length)
+  axes.forEach((a, k) => (inverse[a] = k))
+  return permuteAxes({ shape: pShape, strides: stridesOf(pShape), data: toFlat(m) }, inverse)
 }
 
 /** Entries of `t` in the row-major order of the axis permutation `axes` (a new buffer). */

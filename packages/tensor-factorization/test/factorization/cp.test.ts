@@ -1,7 +1,7 @@
-import { createRng, frobeniusNorm, ndarray, relativeError, sampleObservations, type Matrix, type Observations } from '@theoryml/core'
+import { createRng, frobeniusNorm, ndarray, relativeError, sampleObservations, unobservedEntries, type Matrix, type Observations } from '@theoryml/core'
 import { initTf } from '@theoryml/core/tf'
 import { describe, expect, test } from 'vitest'
-import { cpAls, cpCompletion, cpCompletionLossAndGrad, cpComponentNorms, cpRank, cpToTensor, outer, randomCp, unobservedEntries } from '../../src/index'
+import { cpAls, cpCompletion, cpCompletionLossAndGrad, cpComponentNorms, cpRank, cpToTensor, outer, randomCp } from '../../src/index'
 import { fixture } from '../../../../tests/fixtures'
 
 interface AlsCase { shape: number[]; data: number[]; rank: number; sweeps: number; init: number[][][]; reconstruction: number[] }

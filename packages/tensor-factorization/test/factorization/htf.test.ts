@@ -1,6 +1,6 @@
-import { createRng, frobeniusNorm, ndarray, relativeError, sampleObservations, type Matrix, type Observations } from '@theoryml/core'
+import { createRng, frobeniusNorm, ndarray, relativeError, sampleObservations, unobservedEntries, type Matrix, type Observations } from '@theoryml/core'
 import { describe, expect, test } from 'vitest'
-import { balancedTree, cpToTensor, hierarchicalRank, htf, htfCompletion, htfCompletionLossAndGrad, htfToTensor, localComponentNorms, treeNodes, unobservedEntries, type Htf, type ModeTree } from '../../src/index'
+import { balancedTree, cpToTensor, hierarchicalRank, htf, htfCompletion, htfCompletionLossAndGrad, htfToTensor, localComponentNorms, treeNodes, type Htf, type ModeTree } from '../../src/index'
 import { initTf } from '@theoryml/core/tf'
 
 /** One entry of an HTF straight from the recursive definition (independent of htfToTensor). */
