@@ -43,8 +43,11 @@ export function propagationMatrix(graph: Graph, normalization: 'sym' | 'sum' | '
   return { n, offsets: rowLen, columns, values }
 }
 
-/** @internal out ← P X for a row-major n × d float64 matrix X, allocation-free. */
-export function spmm(P: SparseOperator, x: Float64Array, out: Float64Array, d: number): void {
+/**
+ * @internal out ← P X for a row-major n × d matrix X, allocation-free: the float64 product of the
+ * root entry and the float32 one of the tfjs entry (out's type rounds each partial sum, as it stores it).
+ */
+export function spmm(P: SparseOperator, x: Float64Array | Float32Array, out: Float64Array | Float32Array, d: number): void {
   const { n, offsets, columns, values } = P
   out.fill(0, 0, n * d)
   for (let v = 0; v < n; v++) {

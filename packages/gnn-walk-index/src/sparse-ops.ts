@@ -1,20 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
-import { assertOperator, transposeOperator, type SparseFeatures, type SparseOperator } from './propagation'
-
-/** The float32 twin of the root entry's `spmm` (kept separate so each stays monomorphic). */
-function spmm32(P: SparseOperator, x: Float32Array, out: Float32Array, d: number): void {
-  const { n, offsets, columns, values } = P
-  out.fill(0, 0, n * d)
-  for (let v = 0; v < n; v++) {
-    const base = v * d
-    for (let i = offsets[v]!; i < offsets[v + 1]!; i++) {
-      const w = values[i]!
-      const ub = columns[i]! * d
-      for (let k = 0; k < d; k++) out[base + k] = out[base + k]! + w * x[ub + k]!
-    }
-  }
-}
+import { assertOperator, spmm, transposeOperator, type SparseFeatures, type SparseOperator } from './propagation'
 
 const transposes = new WeakMap<SparseOperator, SparseOperator>()
 
@@ -36,14 +22,14 @@ export function sparseMatMul(P: SparseOperator, x: TF.Tensor): TF.Tensor2D {
     const input = args[0] as TF.Tensor
     const d = input.shape[1] as number
     const out = new Float32Array(n * d)
-    spmm32(P, input.dataSync() as Float32Array, out, d)
+    spmm(P, input.dataSync() as Float32Array, out, d)
     return {
       value: tf.tensor2d(out, [n, d]) as TF.Tensor,
       gradFunc: (dy: TF.Tensor) => {
         let Pt = transposes.get(P)
         if (!Pt) { Pt = transposeOperator(P); transposes.set(P, Pt) }
         const g = new Float32Array(n * d)
-        spmm32(Pt, dy.dataSync() as Float32Array, g, d)
+        spmm(Pt, dy.dataSync() as Float32Array, g, d)
         return tf.tensor2d(g, [n, d])
       },
     }

@@ -36,15 +36,4 @@ export {
   type ExtrapolationResult,
 } from './extrapolation'
 export { TRAIN_PENDULUM_CONTROLLER_DEFAULTS, pendulum, type Pendulum, type PendulumOptions, type RolloutCostOptions } from './pendulum'
-export {
-  mlpController,
-  pendulumCost,
-  pendulumCostAndGrad,
-  pendulumTrajectory,
-  trainPendulumController,
-  type MlpController,
-  type MlpControllerOptions,
-  type TrainPendulumControllerOptions,
-  type TrainPendulumControllerResult,
-  type TrainPendulumControllerState,
-} from './pendulum-float64'
+export { mlpController, pendulumCost, pendulumCostAndGrad, pendulumTrajectory, trainPendulumController, type MlpController, type MlpControllerOptions, type TrainPendulumControllerOptions, type TrainPendulumControllerResult, type TrainPendulumControllerState } from './pendulum-float64'

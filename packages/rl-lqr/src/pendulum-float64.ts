@@ -1,26 +1,5 @@
-import {
-  TRAINER_OPTION_KEYS,
-  assertInteger,
-  assertKnownOptions,
-  resolveOptimizer,
-  resolveRng,
-  toMatrix,
-  trainerLoop,
-  type MatrixLike,
-  type Params,
-  type Rng,
-  type TrainerOptions,
-  type TrainerResult,
-  type TrainerState,
-} from '@theoryml/core'
-import {
-  TRAIN_PENDULUM_CONTROLLER_DEFAULTS,
-  TRAIN_PENDULUM_CONTROLLER_KEYS,
-  assertPendulum,
-  rolloutTargets,
-  type Pendulum,
-  type RolloutCostOptions,
-} from './pendulum'
+import { assertInteger, assertKnownOptions, resolveOptimizer, resolveRng, toMatrix, trainerLoop, type MatrixLike, type Params, type Rng, type TrainerState } from '@theoryml/core'
+import { TRAIN_PENDULUM_CONTROLLER_DEFAULTS, assertPendulum, checkTrainPendulumOptions, rolloutTargets, type Pendulum, type RolloutCostOptions, type TrainPendulumOptionsOf, type TrainPendulumResultOf } from './pendulum'
 
 /**
  * A ReLU MLP state-feedback controller on the float64 track: u = W_L relu(… relu(s W_1 + b_1) …) + b_L,
@@ -333,23 +312,10 @@ export interface TrainPendulumControllerState extends TrainerState {
  * Options of {@link trainPendulumController}: the common trainer options (defaults in
  * {@link TRAIN_PENDULUM_CONTROLLER_DEFAULTS}), the problem, and the controller to start from.
  */
-export interface TrainPendulumControllerOptions extends TrainerOptions<TrainPendulumControllerState>, RolloutCostOptions {
-  system: Pendulum
-  /** Initial states (θ, ω), one per row. */
-  trainStates: MatrixLike
-  /** Horizon H (default 100, the paper's). */
-  horizon?: number
-  /** Hidden widths of a new controller drawn with `rng` (default [50, 50, 50]); not with `initial`. */
-  hidden?: readonly number[]
-  /** Start from a copy of this controller instead of drawing a new one (it is not modified). */
-  initial?: MlpController
-}
+export type TrainPendulumControllerOptions = TrainPendulumOptionsOf<MlpController, TrainPendulumControllerState>
 
-/** What {@link trainPendulumController} returns. */
-export interface TrainPendulumControllerResult extends TrainerResult {
-  /** The trained controller. */
-  controller: MlpController
-}
+/** What {@link trainPendulumController} returns: the trained controller, with core's trainer result. */
+export type TrainPendulumControllerResult = TrainPendulumResultOf<MlpController>
 
 /**
  * Train an MLP controller of the pendulum by exact BPTT (pendulumCostAndGrad) on the float64 track:
@@ -361,13 +327,9 @@ export interface TrainPendulumControllerResult extends TrainerResult {
  * const { controller, history } = trainPendulumController({ system: pendulum(), trainStates: [[2.641, 0], [3.641, 0]], hidden: [32, 32], rng: 0, optimizer: 'adam', lr: 1e-2, steps: 1000 })
  */
 export function trainPendulumController(options: TrainPendulumControllerOptions): TrainPendulumControllerResult {
-  assertKnownOptions('trainPendulumController', options, [...TRAIN_PENDULUM_CONTROLLER_KEYS, ...TRAINER_OPTION_KEYS])
-  const { system } = options
-  assertPendulum(system)
+  const system = checkTrainPendulumOptions(options, assertMlpController)
   let controller: MlpController
   if (options.initial !== undefined) {
-    if (options.hidden !== undefined) throw new Error('hidden: give either hidden (a new controller) or initial (a controller to start from), not both')
-    assertMlpController(options.initial, 'initial')
     const params: Params = {}
     for (const [k, v] of Object.entries(options.initial.params)) params[k] = Float64Array.from(v)
     controller = { sizes: [...options.initial.sizes], params }

@@ -1,21 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
-import {
-  TRAINER_OPTION_KEYS,
-  assertInteger,
-  assertKnownOptions,
-  resolveOptimizerSpec,
-  resolveRng,
-  toMatrix,
-  trainerLoop,
-  type MatrixLike,
-  type Params,
-  type Rng,
-  type TrainerOptions,
-  type TrainerResult,
-  type TrainerState,
-} from '@theoryml/core'
+import { assertInteger, assertKnownOptions, resolveOptimizerSpec, resolveRng, toMatrix, trainerLoop, type MatrixLike, type Params, type Rng, type TrainerState } from '@theoryml/core'
 import { tfOptimizer } from '@theoryml/core/tf'
-import { TRAIN_PENDULUM_CONTROLLER_DEFAULTS, TRAIN_PENDULUM_CONTROLLER_KEYS, assertPendulum, rolloutTargets, type Pendulum, type RolloutCostOptions } from './pendulum'
+import { TRAIN_PENDULUM_CONTROLLER_DEFAULTS, assertPendulum, checkTrainPendulumOptions, rolloutTargets, type Pendulum, type RolloutCostOptions, type TrainPendulumOptionsOf, type TrainPendulumResultOf } from './pendulum'
 import { assertMlpController, mlpSizes, type MlpController as Float64MlpController } from './pendulum-float64'
 
 /**
@@ -256,23 +242,13 @@ export interface TrainPendulumControllerState extends TrainerState {
  * `TRAIN_PENDULUM_CONTROLLER_DEFAULTS` of `@theoryml/rl-lqr`), with a tfjs `initial` controller.
  * The optimizer is a name with `lr` or a spec (gd, momentum, adam on tfjs).
  */
-export interface TrainPendulumControllerOptions extends TrainerOptions<TrainPendulumControllerState>, RolloutCostOptions {
-  system: Pendulum
-  /** Initial states (θ, ω), one per row. */
-  trainStates: MatrixLike
-  /** Horizon H (default 100, the paper's). */
-  horizon?: number
-  /** Hidden widths of a new controller drawn with `rng` (default [50, 50, 50]); not with `initial`. */
-  hidden?: readonly number[]
-  /** Start from a copy of this controller instead of drawing a new one (it is not modified). */
-  initial?: MlpController
-}
+export type TrainPendulumControllerOptions = TrainPendulumOptionsOf<MlpController, TrainPendulumControllerState>
 
-/** What {@link trainPendulumController} returns. */
-export interface TrainPendulumControllerResult extends TrainerResult {
-  /** The trained controller (new tf variables: free them with `controller.dispose()`). */
-  controller: MlpController
-}
+/**
+ * What {@link trainPendulumController} returns: the trained controller (new tf variables: free them
+ * with `controller.dispose()`), with core's trainer result.
+ */
+export type TrainPendulumControllerResult = TrainPendulumResultOf<MlpController>
 
 /**
  * Train an MLP controller of the pendulum by back-propagation through time of the rollout cost
@@ -285,13 +261,7 @@ export interface TrainPendulumControllerResult extends TrainerResult {
  * const { controller, history } = trainPendulumController({ system: pendulum(), trainStates: [[2.641, 0], [3.641, 0]], hidden: [32, 32], rng: 0, optimizer: 'adam', lr: 1e-2, steps: 500 })
  */
 export function trainPendulumController(options: TrainPendulumControllerOptions): TrainPendulumControllerResult {
-  assertKnownOptions('trainPendulumController', options, [...TRAIN_PENDULUM_CONTROLLER_KEYS, ...TRAINER_OPTION_KEYS])
-  const { system } = options
-  assertPendulum(system)
-  if (options.initial !== undefined) {
-    if (options.hidden !== undefined) throw new Error('hidden: give either hidden (a new controller) or initial (a controller to start from), not both')
-    assertTfController(options.initial, 'initial')
-  }
+  const system = checkTrainPendulumOptions(options, assertTfController)
   const horizon = options.horizon ?? TRAIN_PENDULUM_CONTROLLER_DEFAULTS.horizon
   assertInteger('horizon', horizon, { min: 1 })
   const X = toMatrix('trainStates', options.trainStates, { columns: 2 })

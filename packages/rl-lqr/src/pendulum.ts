@@ -1,4 +1,4 @@
-import { assertFinite, assertKnownOptions, assertPositive, toMatrix, type MatrixLike, type OptimizerName } from '@theoryml/core'
+import { assertFinite, assertKnownOptions, assertPositive, toMatrix, TRAINER_OPTION_KEYS, type MatrixLike, type OptimizerName, type TrainerOptions, type TrainerResult, type TrainerState } from '@theoryml/core'
 
 /** A controlled pendulum (the paper's swing-up task), state (θ, ω), control a torque u. */
 export interface Pendulum {
@@ -91,3 +91,42 @@ export const TRAIN_PENDULUM_CONTROLLER_DEFAULTS: Readonly<{ hidden: readonly num
 
 /** The option names of `trainPendulumController` besides core's trainer options (both tracks). */
 export const TRAIN_PENDULUM_CONTROLLER_KEYS = ['system', 'trainStates', 'horizon', 'hidden', 'initial', 'targets', 'stateWeights'] as const
+
+/**
+ * Internal: the options of `trainPendulumController`, the same on both tracks but for the controller
+ * type C (the float64 or the tfjs `MlpController`) and the state S that `record`, `onStep` and
+ * `stopWhen` see; each track names its instance `TrainPendulumControllerOptions`.
+ */
+export interface TrainPendulumOptionsOf<C, S extends TrainerState> extends TrainerOptions<S>, RolloutCostOptions {
+  system: Pendulum
+  /** Initial states (θ, ω), one per row. */
+  trainStates: MatrixLike
+  /** Horizon H (default 100, the paper's). */
+  horizon?: number
+  /** Hidden widths of a new controller drawn with `rng` (default [50, 50, 50]); not with `initial`. */
+  hidden?: readonly number[]
+  /** Start from a copy of this controller instead of drawing a new one (it is not modified). */
+  initial?: C
+}
+
+/** Internal: what `trainPendulumController` returns on either track, C its controller type. */
+export interface TrainPendulumResultOf<C> extends TrainerResult {
+  /** The trained controller. */
+  controller: C
+}
+
+/**
+ * Internal: the checks both tracks' `trainPendulumController` begin with, in this order: the option
+ * names, the system, and an `initial` controller (checked by `assertController`) given without `hidden`.
+ * Returns the system.
+ */
+export function checkTrainPendulumOptions<C, S extends TrainerState>(options: TrainPendulumOptionsOf<C, S>, assertController: (controller: unknown, name: string) => void): Pendulum {
+  assertKnownOptions('trainPendulumController', options, [...TRAIN_PENDULUM_CONTROLLER_KEYS, ...TRAINER_OPTION_KEYS])
+  const { system } = options
+  assertPendulum(system)
+  if (options.initial !== undefined) {
+    if (options.hidden !== undefined) throw new Error('hidden: give either hidden (a new controller) or initial (a controller to start from), not both')
+    assertController(options.initial, 'initial')
+  }
+  return system
+}

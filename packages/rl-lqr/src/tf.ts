@@ -5,16 +5,4 @@
  * first; the system (`pendulum()`), the defaults and the measures come from `@theoryml/rl-lqr`.
  * @packageDocumentation
  */
-export {
-  mlpController,
-  pendulumCost,
-  pendulumCostAndGrad,
-  pendulumRolloutCost,
-  pendulumTrajectory,
-  trainPendulumController,
-  type MlpController,
-  type MlpControllerOptions,
-  type TrainPendulumControllerOptions,
-  type TrainPendulumControllerResult,
-  type TrainPendulumControllerState,
-} from './pendulum-tf'
+export { mlpController, pendulumCost, pendulumCostAndGrad, pendulumRolloutCost, pendulumTrajectory, trainPendulumController, type MlpController, type MlpControllerOptions, type TrainPendulumControllerOptions, type TrainPendulumControllerResult, type TrainPendulumControllerState } from './pendulum-tf'

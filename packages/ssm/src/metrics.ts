@@ -28,11 +28,7 @@ export interface ExtrapolationError {
 export function extrapolationError(student: DiagonalSsm, teacher: DiagonalSsm, options: ExtrapolationOptions = {}): ExtrapolationError {
   assertSsm('student', student)
   assertSsm('teacher', teacher)
-  assertKnownOptions('extrapolationError', options, ['length', 'samples', 'rng'])
-  const length = options.length ?? 40
-  assertInteger('length', length, { min: 1 })
-  const samples = options.samples ?? 256
-  assertInteger('samples', samples, { min: 1 })
+  const { length, samples } = extrapolationSettings('extrapolationError', options, 256)
   const k = new Float64Array(length)
   const ks = new Float64Array(length)
   impulseInto(student.a, student.b, student.c, length, k)
@@ -55,6 +51,20 @@ export function extrapolationError(student: DiagonalSsm, teacher: DiagonalSsm, o
   const sequence = Math.sqrt(num) / Math.sqrt(den)
   if (!Number.isFinite(impulse)) throw new Error(`student: the impulse response is not finite up to length ${length} (max|a_i| > 1?)`)
   return { impulse, sequence }
+}
+
+/**
+ * Internal: the option checks of the extrapolation measures (`extrapolationError` and the tfjs
+ * entry's `networkExtrapolationError`, named `fn`): only `length`, `samples` and `rng`; `length`
+ * (default 40) and `samples` (default `defaultSamples`) positive integers.
+ */
+export function extrapolationSettings(fn: string, options: ExtrapolationOptions, defaultSamples: number): { length: number; samples: number } {
+  assertKnownOptions(fn, options, ['length', 'samples', 'rng'])
+  const length = options.length ?? 40
+  assertInteger('length', length, { min: 1 })
+  const samples = options.samples ?? defaultSamples
+  assertInteger('samples', samples, { min: 1 })
+  return { length, samples }
 }
 
 /** max_j |k(j) − k*(j)| / max_j |k*(j)| over j < length (hot path). */

@@ -17,6 +17,7 @@ import {
 import { tfjs, tfOptimizer } from '@theoryml/core/tf'
 import { concatSequenceGroups } from './data'
 import { ssmLayer, type SsmLayer } from './layer'
+import { extrapolationSettings } from './metrics'
 import { fitThenExtraLoop } from './protocol'
 import type { SequencesLike } from './ssm'
 
@@ -279,11 +280,7 @@ export function networkExtrapolationError(student: SsmNetwork, teacher: SsmNetwo
   tfjs() // throws until initTf() has run
   assertNetwork('student', student)
   assertNetwork('teacher', teacher)
-  assertKnownOptions('networkExtrapolationError', options, ['length', 'samples', 'rng'])
-  const length = options.length ?? 40
-  assertInteger('length', length, { min: 1 })
-  const samples = options.samples ?? 2000
-  assertInteger('samples', samples, { min: 1 })
+  const { length, samples } = extrapolationSettings('networkExtrapolationError', options, 2000)
   const rng = resolveRng(options.rng)
   const xs = rng.fillNormal(new Float32Array(samples * length))
   return tf.tidy(() => {

@@ -1,14 +1,4 @@
-import {
-  assertFinite,
-  assertInteger,
-  trainerLoop,
-  type History,
-  type Recorder,
-  type StopReason,
-  type TrainerLoop,
-  type TrainerOptions,
-  type TrainerState,
-} from '@theoryml/core'
+import { assertFinite, assertInteger, trainerLoop, type History, type Recorder, type StopReason, type TrainerLoop, type TrainerOptions, type TrainerState } from '@theoryml/core'
 
 /** Internal: what the fit-then-extra protocol adds to a trainer's state. */
 export interface FitState extends TrainerState {

@@ -1,17 +1,4 @@
-import {
-  assertInteger,
-  assertKnownOptions,
-  assertPositive,
-  resolveOptimizer,
-  resolveRng,
-  TRAINER_OPTION_KEYS,
-  type Optimizer,
-  type Recorder,
-  type Rng,
-  type TrainerOptions,
-  type TrainerResult,
-  type TrainerState,
-} from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, resolveOptimizer, resolveRng, TRAINER_OPTION_KEYS, type Optimizer, type Recorder, type Rng, type TrainerOptions, type TrainerResult, type TrainerState } from '@theoryml/core'
 import type { SequenceDataset } from './data'
 import { assertDataset, ssmObjective, type SsmGrad } from './gradient'
 import { effectiveRankOfA, impulseErrorOf } from './metrics'
