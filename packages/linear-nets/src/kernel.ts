@@ -3,7 +3,7 @@
  * gradients of a deep linear net stored as row-major `Float64Array` layers, with every buffer
  * allocated once. Layer j (0-based) has shape dims[j+1] × dims[j].
  */
-import { matmul, matmulNT, matmulTN, transpose } from '@theoryml/core'
+import { dot, matmul, matmulNT, matmulTN, transpose } from '@theoryml/core'
 
 /** Observed entries of a matrix, as parallel arrays. */
 export interface EntryList {
@@ -133,22 +133,7 @@ export class DeepLinearKernel {
     for (let k = 0; k < M; k++) {
       const a = (rows[k] as number) * h
       const b = (cols[k] as number) * h
-      // Four partial sums break the add dependency chain. Not core's `dot`: that adds them as
-      // s0 + s1 + (s2 + s3), and calling it moves the completion example's numbers (e.g. the depth-2
-      // effective rank 2.39358 → 2.39255); this is the order its results were computed with.
-      let s0 = 0
-      let s1 = 0
-      let s2 = 0
-      let s3 = 0
-      let c = 0
-      for (; c + 3 < h; c += 4) {
-        s0 += (top[a + c] as number) * (QT[b + c] as number)
-        s1 += (top[a + c + 1] as number) * (QT[b + c + 1] as number)
-        s2 += (top[a + c + 2] as number) * (QT[b + c + 2] as number)
-        s3 += (top[a + c + 3] as number) * (QT[b + c + 3] as number)
-      }
-      for (; c < h; c++) s0 += (top[a + c] as number) * (QT[b + c] as number)
-      const r = s0 + s1 + s2 + s3 - (values[k] as number)
+      const r = dot(top, a, QT, b, h) - (values[k] as number)
       pred[k] = r
       loss += r * r
     }
