@@ -54,3 +54,17 @@ test('no Node built-in is imported from a module reachable from a browser-facing
   expect(checked).toBeGreaterThan(60)
   expect(offenders).toEqual([])
 })
+
+test('the float64 track loads and names no tfjs: nothing reachable from a root entry imports @tensorflow/*, not even a type', () => {
+  const offenders: string[] = []
+  for (const name of readdirSync(path.join(root, 'packages'))) {
+    const rootEntry = path.join(root, 'packages', name, 'src', 'index.ts')
+    for (const f of reachable([rootEntry])) {
+      const text = readFileSync(f, 'utf8')
+      for (const m of text.matchAll(/(^\s*import\s[^'"]*|import\s*\(\s*|^\s*export\s[^'"]*from\s*)['"](@tensorflow\/[^'"]+)['"]/gm)) {
+        offenders.push(`${path.relative(root, f)} imports ${m[2]}`)
+      }
+    }
+  }
+  expect(offenders).toEqual([])
+})
