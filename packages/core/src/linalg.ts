@@ -78,6 +78,14 @@ export function nuclearNorm(A: MatrixLike): number {
   return singularValues(A).reduce((a, b) => a + b, 0)
 }
 
+/** The shape of a matrix or n-d array argument (undefined for a vector, which is compared by length). */
+function shapeOf(x: unknown): readonly number[] | undefined {
+  if (isNdArray(x)) return (x as NdArray).shape
+  if (Matrix.isMatrix(x)) return [(x as Matrix).rows, (x as Matrix).columns]
+  if (Array.isArray(x) && Array.isArray(x[0])) return [x.length, (x[0] as unknown[]).length]
+  return undefined
+}
+
 function flat(name: string, x: unknown): Float64Array {
   if (isNdArray(x)) return (x as NdArray).data
   if (isMatrixArg(x)) return Float64Array.from(toMatrix(name, x).to1DArray())
@@ -106,6 +114,9 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
   const a = flat('estimate', estimate)
   const b = flat('reference', reference)
   if (a.length !== b.length) throw new Error(`estimate: expected ${b.length} entries like reference, got ${a.length}`)
+  const sa = shapeOf(estimate)
+  const sb = shapeOf(reference)
+  if (sa && sb && sa.join('x') !== sb.join('x')) throw new Error(`estimate: expected the shape of reference (${sb.join('x')}), got ${sa.join('x')}`)
   const d = new Float64Array(a.length)
   for (let i = 0; i < a.length; i++) d[i] = (a[i] as number) - (b[i] as number)
   const nb = frobeniusNorm(b)

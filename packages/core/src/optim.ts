@@ -51,6 +51,12 @@ function checkGrads(params: Params, grads: Params): void {
   }
 }
 
+/** A decay factor β of an exponential moving average: a number in [0, 1) (β ≥ 1 never forgets, or divides by 1 − βᵗ = 0). */
+function checkBeta(name: string, beta: number): void {
+  assertPositive(name, beta, true)
+  if (beta >= 1) throw new Error(`${name}: expected a number in [0, 1), got ${beta}`)
+}
+
 function stateFor(state: Map<string, Float64Array>, key: string, n: number): Float64Array {
   let s = state.get(key)
   if (!s || s.length !== n) {
@@ -118,7 +124,7 @@ export function momentum(options: MomentumOptions): Optimizer {
   assertKnownOptions('momentum', options, ['lr', 'beta', 'nesterov'])
   assertPositive('lr', options.lr)
   const beta = options.beta ?? 0.9
-  assertPositive('beta', beta, true)
+  checkBeta('beta', beta)
   const nesterov = options.nesterov ?? false
   const vel = new Map<string, Float64Array>()
   return optimizer('momentum', options.lr, false, (params, grads, lr) => {
@@ -146,8 +152,8 @@ export function adam(options: AdamOptions): Optimizer {
   const b1 = options.beta1 ?? 0.9
   const b2 = options.beta2 ?? 0.999
   const eps = options.eps ?? 1e-8
-  assertPositive('beta1', b1, true)
-  assertPositive('beta2', b2, true)
+  checkBeta('beta1', b1)
+  checkBeta('beta2', b2)
   assertPositive('eps', eps, true)
   const m1 = new Map<string, Float64Array>()
   const m2 = new Map<string, Float64Array>()
@@ -173,16 +179,15 @@ export function adam(options: AdamOptions): Optimizer {
 }
 
 /**
- * The checked options of groupRmsprop and adaptiveGd ({ lr, beta, eps }), β and ε with their
- * defaults; `betaBelowOne` also rejects β ≥ 1.
+ * The checked options of groupRmsprop and adaptiveGd ({ lr, beta, eps }), β ∈ [0, 1) and ε ≥ 0 with
+ * their defaults.
  */
-function sharedStepOptions(name: OptimizerName, options: GroupRmspropOptions, beta0: number, eps0: number, betaBelowOne: boolean): { beta: number; eps: number } {
+function sharedStepOptions(name: OptimizerName, options: GroupRmspropOptions, beta0: number, eps0: number): { beta: number; eps: number } {
   assertKnownOptions(name, options, ['lr', 'beta', 'eps'])
   assertPositive('lr', options.lr)
   const beta = options.beta ?? beta0
   const eps = options.eps ?? eps0
-  assertPositive('beta', beta, true)
-  if (betaBelowOne && beta >= 1) throw new Error(`beta: expected a number in [0, 1), got ${beta}`)
+  checkBeta('beta', beta)
   assertPositive('eps', eps, true)
   return { beta, eps }
 }
@@ -193,7 +198,7 @@ function sharedStepOptions(name: OptimizerName, options: GroupRmspropOptions, be
  * @example groupRmsprop({ lr: 1e-2 })
  */
 export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
-  const { beta, eps } = sharedStepOptions('groupRmsprop', options, 0.99, 1e-8, false)
+  const { beta, eps } = sharedStepOptions('groupRmsprop', options, 0.99, 1e-8)
   let s = 0
   return optimizer('groupRmsprop', options.lr, true, (params, grads, lr, t) => {
     let sq = 0
@@ -214,7 +219,7 @@ export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
  * @example train({ …, optimizer: 'adaptiveGd', lr: 0.01 })
  */
 export function adaptiveGd(options: AdaptiveGdOptions): Optimizer {
-  const { beta, eps } = sharedStepOptions('adaptiveGd', options, 0.8, 1e-6, true)
+  const { beta, eps } = sharedStepOptions('adaptiveGd', options, 0.8, 1e-6)
   let gamma = 0
   let betaPow = 1
   return optimizer('adaptiveGd', options.lr, true, (params, grads, lr) => {

@@ -51,7 +51,7 @@ function hashString(text: string, seed: number): number {
 /**
  * Create a seeded random stream. The seed must be an integer (taken modulo 2³²; negative seeds and
  * seeds above 2³² are folded in so that distinct safe integers give distinct streams in practice).
- * @example const rng = createRng(0); rng.normal() // same value on every platform
+ * @example const rng = createRng(0); rng.normal() // the same value for the same seed
  */
 export function createRng(seed: number): Rng {
   assertInteger('seed', seed, { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })
@@ -111,6 +111,10 @@ export function createRng(seed: number): Rng {
     nextUint32: next,
     uniform,
     normal(mean = 0, std = 1) {
+      if (mean !== 0 || std !== 1) {
+        if (!Number.isFinite(mean)) throw new Error(`mean: expected a finite number, got ${String(mean)}`)
+        if (!(std >= 0) || !Number.isFinite(std)) throw new Error(`std: expected a finite number ≥ 0, got ${String(std)}`)
+      }
       return mean + std * standardNormal()
     },
     int,

@@ -203,6 +203,7 @@ export function trainerLoop<S extends TrainerState>(
     steps,
     stop(state) {
       const { step, loss } = state
+      if (typeof loss !== 'number') throw new Error(`loss: expected the loss at step ${step} to be a number, got ${loss === null ? 'null' : typeof loss} (does lossAndGrad return it?)`)
       if (!Number.isFinite(loss)) throw new DivergenceError(step, lastFinite, loss)
       lastFinite = loss
       applied = step

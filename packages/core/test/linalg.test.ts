@@ -87,3 +87,11 @@ describe('linalg against numpy/scipy fixtures', () => {
     expect(() => effectiveRank([1, -1])).toThrow(/non-negative/)
   })
 })
+
+describe('relativeError compares shapes, not only entry counts (issue 21)', () => {
+  test('a 2×2 and a 1×4 with the same entries are an error, not 0', () => {
+    expect(() => relativeError([[1, 2], [3, 4]], [[1, 2, 3, 4]])).toThrow(/estimate: expected the shape of reference \(1x4\), got 2x2/)
+    expect(relativeError([[1, 2], [3, 4]], [[1, 2], [3, 5]])).toBeCloseTo(1 / Math.sqrt(1 + 4 + 9 + 25), 14)
+    expect(relativeError(Float64Array.of(1, 2), [1, 2])).toBe(0)
+  })
+})

@@ -86,3 +86,13 @@ describe('createRng', () => {
     expect(resolveRng(3).uniform()).toBe(createRng(3).uniform())
   })
 })
+
+describe('normal(mean, std) checks its arguments (issue 21)', () => {
+  test('NaN, infinite or negative std and non-finite mean are named errors; std 0 gives the mean', () => {
+    const r = createRng(1)
+    expect(() => r.normal(0, Number.NaN)).toThrow(/std: expected a finite number ≥ 0/)
+    expect(() => r.normal(0, -1)).toThrow(/std: expected a finite number ≥ 0, got -1/)
+    expect(() => r.normal(Number.POSITIVE_INFINITY, 1)).toThrow(/mean: expected a finite number/)
+    expect(r.normal(3, 0)).toBe(3)
+  })
+})

@@ -76,3 +76,18 @@ describe('trainerLoop: history, stopping and divergence for every trainer', () =
     expect(() => trainerLoop({ onStep: 'x' as never }, { steps: 1 })).toThrow(/onStep: expected a function/)
   })
 })
+
+describe('input that used to pass silently (issue 21)', () => {
+  test('optimizer decay factors must lie in [0, 1)', () => {
+    expect(() => createOptimizer({ type: 'adam', lr: 1e-3, beta1: 1.5 })).toThrow(/beta1: expected a number in \[0, 1\), got 1.5/)
+    expect(() => createOptimizer({ type: 'adam', lr: 1e-3, beta1: 1 })).toThrow(/beta1: expected a number in \[0, 1\)/)
+    expect(() => createOptimizer({ type: 'adam', lr: 1e-3, beta2: -0.1 })).toThrow(/beta2/)
+    expect(() => createOptimizer({ type: 'momentum', lr: 1e-3, beta: 2 })).toThrow(/beta: expected a number in \[0, 1\), got 2/)
+    expect(() => createOptimizer({ type: 'groupRmsprop', lr: 1e-3, beta: 1 })).toThrow(/beta: expected a number in \[0, 1\)/)
+    expect(createOptimizer({ type: 'adam', lr: 1e-3, beta1: 0 }).name).toBe('adam')
+  })
+  test('a loss function returning no number is named as such, not reported as divergence', () => {
+    const loop = trainerLoop({}, { steps: 3 })
+    expect(() => loop.stop({ step: 0, loss: undefined as never })).toThrow(/loss: expected the loss at step 0 to be a number, got undefined/)
+  })
+})

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { assertInteger, assertKnownOptions } from '@theoryml/core'
-import { runExperiment, type AnyExperiment, type Claim } from './experiment'
+import { resolveConfig, runExperiment, type AnyExperiment, type Claim } from './experiment'
 import { importExperiment } from './load'
 
 /** One finished point of a sweep, as stored (one JSON line each). */
@@ -62,10 +62,29 @@ export function gridPoints(grid: Record<string, readonly unknown[]>): Array<Reco
   return points
 }
 
-/** The identity of a point: its parameters (sorted keys) and seed. */
-export function pointKey(params: Record<string, unknown>, seed: number): string {
+/**
+ * The identity of a point: its parameters (sorted keys), seed and mode (quick or `full`), so a
+ * `--full` sweep never takes a quick run's record for its own.
+ * @example pointKey({ samples: 100 }, 3, false) // '{"params":{"samples":100},"seed":3,"full":false}'
+ */
+export function pointKey(params: Record<string, unknown>, seed: number, full = false): string {
   const sorted = Object.fromEntries(Object.keys(params).sort().map((k) => [k, params[k]]))
-  return JSON.stringify({ params: sorted, seed })
+  return JSON.stringify({ params: sorted, seed, full })
+}
+
+/** Grid keys must be config keys of the experiment, and their values of the default's type (number, boolean, string). */
+function checkGrid(exp: AnyExperiment, grid: Record<string, readonly unknown[]>, full: boolean): void {
+  const config = resolveConfig(exp, { full }) as Record<string, unknown>
+  for (const [key, values] of Object.entries(grid)) {
+    if (!(key in config)) throw new Error(`grid.${key}: not a config key of '${exp.name}' (its keys: ${Object.keys(config).join(', ') || 'none'})`)
+    const kind = typeof config[key]
+    if (kind !== 'number' && kind !== 'boolean' && kind !== 'string') continue
+    for (const v of values) {
+      if (typeof v !== kind || (kind === 'number' && !Number.isFinite(v))) {
+        throw new Error(`grid.${key}: expected ${kind === 'number' ? 'finite numbers' : `${kind}s`} like the default ${JSON.stringify(config[key])}, got ${JSON.stringify(v)}`)
+      }
+    }
+  }
 }
 
 /**
@@ -94,7 +113,7 @@ export function readRecords(file: string): SweepRecord[] {
 export async function runPoint(spec: string | AnyExperiment, params: Record<string, unknown>, seed: number, full: boolean): Promise<SweepRecord> {
   const exp = typeof spec === 'string' ? await importExperiment(spec) : spec
   const r = await runExperiment(exp, { seed, full, config: params })
-  return { key: pointKey(params, seed), experiment: exp.name, params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
+  return { key: pointKey(params, seed, full), experiment: exp.name, params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
 }
 
 /**
@@ -111,6 +130,11 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     ? Array.from({ length: options.seeds ?? 1 }, (_, i) => i)
     : [...options.seeds]
   seeds.forEach((s, i) => assertInteger(`seeds[${i}]`, s))
+  if (seeds.length === 0) throw new Error('seeds: expected at least one seed (a count ≥ 1 or a non-empty list)')
+  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i)
+  if (dup !== undefined) throw new Error(`seeds: seed ${dup} appears more than once`)
+  const full = options.full ?? false
+  checkGrid(exp, options.grid ?? {}, full)
   const workers = options.workers ?? 0
   assertInteger('workers', workers, { min: 0 })
   if (workers > 0 && typeof options.experiment !== 'string') throw new Error('experiment: worker threads need the path of the experiment module')
@@ -126,7 +150,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   // Rewrite the valid records: drops a torn last line so the next append starts on a fresh line.
   writeFileSync(file, existing.map((r) => JSON.stringify(r) + '\n').join(''))
   const done = new Set(existing.map((r) => r.key))
-  const todo = mine.filter((p) => !done.has(pointKey(p.params, p.seed)))
+  const todo = mine.filter((p) => !done.has(pointKey(p.params, p.seed, full)))
   const records = [...existing]
   let finished = 0
   const save = (rec: SweepRecord): void => {
@@ -135,7 +159,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     options.onPoint?.(rec, ++finished, todo.length)
   }
   if (workers === 0) {
-    for (const p of todo) save(await runPoint(exp, p.params, p.seed, options.full ?? false))
+    for (const p of todo) save(await runPoint(exp, p.params, p.seed, full))
   } else {
     const { Piscina } = await import('piscina')
     const self = import.meta.url
@@ -147,7 +171,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     const pool = new Piscina({ filename: workerFile.href, maxThreads: workers, minThreads: Math.min(workers, todo.length || 1), execArgv })
     try {
       const spec = path.resolve(options.experiment as string)
-      await Promise.all(todo.map(async (p) => save((await pool.run({ spec, params: p.params, seed: p.seed, full: options.full ?? false })) as SweepRecord)))
+      await Promise.all(todo.map(async (p) => save((await pool.run({ spec, params: p.params, seed: p.seed, full })) as SweepRecord)))
     } finally {
       await pool.destroy()
     }

@@ -59,3 +59,24 @@ describe('sweep', () => {
     expect(() => mergeRecords([], 'x')).toThrow(/files: expected at least one/)
   })
 })
+
+describe('sweeps that cannot lie (issue 21)', () => {
+  test('a --full sweep does not take a quick run\'s records for its own', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'theoryml-sweep-'))
+    calls = 0
+    await sweep({ experiment: exp, grid: { a: [1, 2] }, seeds: 1, outDir })
+    const full = await sweep({ experiment: exp, grid: { a: [1, 2] }, seeds: 1, outDir, full: true })
+    expect(full.ran).toBe(2)
+    expect(full.skipped).toBe(0)
+    expect(calls).toBe(4)
+  })
+  test('unknown grid keys, values of the wrong type, no seeds and duplicate seeds are named errors', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'theoryml-sweep-'))
+    await expect(sweep({ experiment: exp, grid: { bogus: [1, 2] }, outDir })).rejects.toThrow(/grid.bogus: not a config key of 'toy-sweep' \(its keys: a, b\)/)
+    await expect(sweep({ experiment: exp, grid: { a: ['abc'] }, outDir })).rejects.toThrow(/grid.a: expected finite numbers like the default 1, got "abc"/)
+    await expect(sweep({ experiment: exp, grid: { a: [Number.NaN] }, outDir })).rejects.toThrow(/grid.a: expected finite numbers/)
+    await expect(sweep({ experiment: exp, grid: { b: [3] }, outDir })).rejects.toThrow(/grid.b: expected strings like the default "x", got 3/)
+    await expect(sweep({ experiment: exp, seeds: 0, outDir })).rejects.toThrow(/seeds: expected at least one seed/)
+    await expect(sweep({ experiment: exp, seeds: [1, 1, 1], outDir })).rejects.toThrow(/seeds: seed 1 appears more than once/)
+  })
+})
