@@ -87,21 +87,39 @@ function checkGrid(exp: AnyExperiment, grid: Record<string, readonly unknown[]>,
   }
 }
 
+function isRecord(v: unknown): v is SweepRecord {
+  const r = v as Partial<SweepRecord> | null
+  return (
+    typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.experiment === 'string' &&
+    typeof r.params === 'object' && r.params !== null && Number.isInteger(r.seed) && Array.isArray(r.claims)
+  )
+}
+
 /**
- * Read a JSON-lines results file, skipping a torn last line (a sweep killed mid-write).
+ * Read a JSON-lines results file. Only a torn last line (a sweep killed mid-write: no newline at the
+ * end of the file) is skipped, and that point is redone; any other line that is not a sweep record
+ * (`key`, `experiment`, `params`, `seed`, `metrics`, `claims`) is an error naming the file and line,
+ * never dropped in silence.
  * @example readRecords('.sweep/ssm-poisoning.jsonl').length
  */
 export function readRecords(file: string): SweepRecord[] {
   if (!existsSync(file)) return []
+  const text = readFileSync(file, 'utf8')
+  const lines = text.split('\n')
+  const last = lines.length - 1 // the text after the final newline: '' unless the last write was torn
   const out: SweepRecord[] = []
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue
+  lines.forEach((line, i) => {
+    if (!line.trim()) return
+    let value: unknown
     try {
-      out.push(JSON.parse(line) as SweepRecord)
+      value = JSON.parse(line)
     } catch {
-      // an incomplete line from an interrupted run: that point is redone
+      if (i === last) return // torn last line of an interrupted run
+      throw new Error(`${file} line ${i + 1}: not valid JSON (a corrupt record; remove the line, or rerun the sweep with --fresh)`)
     }
-  }
+    if (!isRecord(value)) throw new Error(`${file} line ${i + 1}: not a sweep record (expected an object with key, experiment, params, seed, metrics, claims)`)
+    out.push(value)
+  })
   return out
 }
 
@@ -179,18 +197,51 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   return { file, records, ran: todo.length, skipped: mine.length - todo.length }
 }
 
+const SHARD = /\.shard-(\d+)-of-(\d+)\.jsonl$/
+
 /**
- * Join sweep files (e.g. the shards of a job array) into one, keeping one record per point.
+ * Join sweep files (the shards of a job array, or runs of the same sweep) into one, keeping one
+ * record per point. Refuses to produce a partial or mixed result: every file must hold records of
+ * one and the same experiment; shard files (`<name>.shard-i-of-n.jsonl`) must be one complete set
+ * 0 … n−1 of the same n (the error names the missing ones); a point recorded twice must agree
+ * (same metrics and claims).
  * @example mergeRecords(['a.shard-0-of-2.jsonl', 'a.shard-1-of-2.jsonl'], 'a.jsonl')
  */
 export function mergeRecords(files: readonly string[], outFile: string): SweepRecord[] {
   if (files.length === 0) throw new Error('files: expected at least one JSON-lines file')
-  const byKey = new Map<string, SweepRecord>()
+  const shards = files.map((f) => SHARD.exec(path.basename(f)))
+  if (shards.some((m) => m !== null)) {
+    const plain = files.filter((_, i) => shards[i] === null)
+    if (plain.length) throw new Error(`files: ${plain.join(', ')} is not a shard file, but ${files[shards.findIndex((m) => m !== null)]} is (merge one sweep's shards at a time)`)
+    const counts = [...new Set(shards.map((m) => Number(m![2])))]
+    if (counts.length > 1) throw new Error(`files: shards of different splits (of ${counts.join(' and of ')}) cannot be merged`)
+    const n = counts[0] as number
+    const seen = new Set<number>()
+    for (const m of shards) {
+      const i = Number(m![1])
+      if (seen.has(i)) throw new Error(`files: shard ${i} of ${n} is given twice`)
+      seen.add(i)
+    }
+    const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i))
+    if (missing.length) throw new Error(`files: incomplete set of ${n} shards: missing shard ${missing.join(', ')} (shards are numbered 0 … ${n - 1})`)
+  }
+  const byKey = new Map<string, { rec: SweepRecord; file: string }>()
+  let experiment: string | undefined
   for (const f of files) {
     if (!existsSync(f)) throw new Error(`files: ${f} does not exist`)
-    for (const r of readRecords(f)) byKey.set(`${r.experiment}|${r.key}`, r)
+    const records = readRecords(f)
+    if (records.length === 0) throw new Error(`files: ${f} holds no sweep records`)
+    for (const r of records) {
+      experiment ??= r.experiment
+      if (r.experiment !== experiment) throw new Error(`files: records of different experiments ('${experiment}' and '${r.experiment}' in ${f})`)
+      const prev = byKey.get(r.key)
+      if (prev && JSON.stringify([prev.rec.metrics, prev.rec.claims]) !== JSON.stringify([r.metrics, r.claims])) {
+        throw new Error(`files: the records of point ${r.key} in ${prev.file} and ${f} disagree`)
+      }
+      if (!prev) byKey.set(r.key, { rec: r, file: f })
+    }
   }
-  const merged = [...byKey.values()]
+  const merged = [...byKey.values()].map((v) => v.rec)
   mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true })
   writeFileSync(outFile, merged.map((r) => JSON.stringify(r)).join('\n') + (merged.length ? '\n' : ''))
   return merged

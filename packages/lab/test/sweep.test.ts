@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -78,5 +78,57 @@ describe('sweeps that cannot lie (issue 21)', () => {
     await expect(sweep({ experiment: exp, grid: { b: [3] }, outDir })).rejects.toThrow(/grid.b: expected strings like the default "x", got 3/)
     await expect(sweep({ experiment: exp, seeds: 0, outDir })).rejects.toThrow(/seeds: expected at least one seed/)
     await expect(sweep({ experiment: exp, seeds: [1, 1, 1], outDir })).rejects.toThrow(/seeds: seed 1 appears more than once/)
+  })
+})
+
+describe('resume and merge never lose or invent records (issue 21)', () => {
+  const line = (over: Record<string, unknown> = {}): string =>
+    JSON.stringify({ key: 'k', experiment: 'toy-sweep', params: {}, seed: 0, metrics: {}, claims: [], seconds: 0, ...over })
+  test('a corrupt middle line or a non-record is an error naming the line; only a torn last line is skipped', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'theoryml-records-'))
+    const f = path.join(dir, 'r.jsonl')
+    writeFileSync(f, `${line({ key: 'a' })}\n{"key": "bro\n${line({ key: 'b' })}\n`)
+    expect(() => readRecords(f)).toThrow(/r.jsonl line 2: not valid JSON/)
+    for (const bad of ['{}', '42', 'null', '{"key":5}']) {
+      writeFileSync(f, `${line({ key: 'a' })}\n${bad}\n`)
+      expect(() => readRecords(f), bad).toThrow(/r.jsonl line 2: not a sweep record/)
+    }
+    writeFileSync(f, `${line({ key: 'a' })}\n{"key": "torn`)
+    expect(readRecords(f).map((r) => r.key)).toEqual(['a'])
+    // resuming a sweep over a file with a corrupt middle line refuses instead of redoing the point
+    const outDir = mkdtempSync(path.join(tmpdir(), 'theoryml-sweep-'))
+    const first = await sweep({ experiment: exp, grid: { a: [1, 2] }, outDir })
+    const [r1, r2] = readFileSync(first.file, 'utf8').trim().split('\n')
+    writeFileSync(first.file, `${r1}\n{oops\n${r2}\n`)
+    await expect(sweep({ experiment: exp, grid: { a: [1, 2] }, outDir })).rejects.toThrow(/line 2: not valid JSON/)
+  })
+  test('merge checks for one complete set of shards of one experiment whose records agree', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'theoryml-merge-'))
+    const parts: string[] = []
+    for (let i = 0; i < 3; i++) parts.push((await sweep({ experiment: exp, grid: { a: [1, 2, 3] }, seeds: 1, outDir, shard: { index: i, count: 3 } })).file)
+    const out = path.join(outDir, 'all.jsonl')
+    expect(() => mergeRecords(parts.slice(1), out)).toThrow(/incomplete set of 3 shards: missing shard 0/)
+    expect(() => mergeRecords([parts[0]!, parts[0]!, parts[1]!], out)).toThrow(/shard 0 of 3 is given twice/)
+    const two = (await sweep({ experiment: exp, grid: { a: [1, 2, 3] }, seeds: 1, outDir, shard: { index: 1, count: 2 } })).file
+    expect(() => mergeRecords([...parts, two], out)).toThrow(/shards of different splits/)
+    const readme = path.join(outDir, 'README.md')
+    writeFileSync(readme, '# notes\n')
+    expect(() => mergeRecords([readme], out)).toThrow(/not valid JSON/)
+    const empty = path.join(outDir, 'empty.jsonl')
+    writeFileSync(empty, '')
+    expect(() => mergeRecords([empty], out)).toThrow(/holds no sweep records/)
+    const other = path.join(outDir, 'other.jsonl')
+    writeFileSync(other, line({ experiment: 'another' }) + '\n')
+    const whole = path.join(outDir, 'whole.jsonl')
+    mergeRecords(parts, whole)
+    expect(() => mergeRecords([whole, other], out)).toThrow(/records of different experiments/)
+    const copy = path.join(outDir, 'copy.jsonl')
+    copyFileSync(whole, copy)
+    expect(mergeRecords([whole, copy], out)).toHaveLength(3)
+    const [first, ...rest] = readFileSync(whole, 'utf8').trim().split('\n')
+    const changed = JSON.parse(first!) as { metrics: Record<string, unknown> }
+    changed.metrics = { a: 99 }
+    writeFileSync(copy, [JSON.stringify(changed), ...rest].join('\n') + '\n')
+    expect(() => mergeRecords([whole, copy], out)).toThrow(/disagree/)
   })
 })
