@@ -48,6 +48,9 @@ export interface ParseLinqsOptions {
   citesName?: string
 }
 
+/** A plain decimal number (no hex, binary, Infinity or NaN spellings that `Number()` accepts). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
 /**
  * Parse the LINQS text format: `content` has one node a line, `id <tab> f₁ … f_d <tab> label`;
  * `cites` one edge a line, `id <tab> id` (direction, duplicates and self loops are dropped: the
@@ -60,6 +63,9 @@ export function parseLinqs(content: string, cites: string, options: ParseLinqsOp
   if (typeof cites !== 'string') throw new Error('cites: expected the text of a LINQS .cites file')
   const cName = options.contentName ?? 'content'
   const eName = options.citesName ?? 'cites'
+  // A UTF-8 byte order mark is not part of the first id; trailing whitespace (a stray tab) is not a field.
+  content = content.replace(/^\uFEFF/, '')
+  cites = cites.replace(/^\uFEFF/, '')
   const ids: string[] = []
   // Non-zero features as (node, feature, value) triplets: bag-of-words rows are ~99% zeros, and
   // setting only these into a zero matrix is several times faster than building dense rows.
@@ -71,7 +77,7 @@ export function parseLinqs(content: string, cites: string, options: ParseLinqsOp
   let width = -1
   const lines = content.split('\n')
   for (let ln = 0; ln < lines.length; ln++) {
-    const line = lines[ln]!.replace(/\r$/, '')
+    const line = lines[ln]!.replace(/\s+$/, '')
     if (line.trim() === '') continue
     const fields = line.includes(' ') ? line.split(/\t| +/) : line.split('\t')
     if (fields.length < 3) throw new Error(`${cName} line ${ln + 1}: expected 'id, features…, label' (at least 3 tab-separated fields), got ${fields.length}`)
@@ -83,8 +89,8 @@ export function parseLinqs(content: string, cites: string, options: ParseLinqsOp
     for (let j = 1; j < width - 1; j++) {
       const f = fields[j]!
       if (f === '0') continue
-      const x = Number(f)
-      if (f === '' || !Number.isFinite(x)) throw new Error(`${cName} line ${ln + 1}: feature ${j} is not a number ('${f}')`)
+      const x = DECIMAL.test(f) ? Number(f) : Number.NaN
+      if (!Number.isFinite(x)) throw new Error(`${cName} line ${ln + 1}: feature ${j} is not a number ('${f}'; expected a plain decimal)`)
       if (x === 0) continue
       nzNode.push(node)
       nzFeature.push(j - 1)
@@ -92,7 +98,9 @@ export function parseLinqs(content: string, cites: string, options: ParseLinqsOp
     }
     index.set(id, node)
     ids.push(id)
-    labelNames.push(fields[width - 1]!)
+    const label = fields[width - 1]!
+    if (label === '') throw new Error(`${cName} line ${ln + 1}: empty class label`)
+    labelNames.push(label)
   }
   if (ids.length === 0) throw new Error(`${cName}: no nodes found`)
   const classes = [...new Set(labelNames)].sort()

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 // Through the package's main entry (external in the build), so graphs share one `Graph` class.
 import { parseLinqs, randomSplit, type NodeDataset, type NodeSplit } from '@theoryml/gnn-walk-index'
+import { assertDisjointSplit } from './split-check'
 
 /**
  * Read a data set in the LINQS text format from a folder holding one `*.content` and one `*.cites`
@@ -45,7 +46,13 @@ function readText(file: string): string {
 }
 
 function readSplit(file: string, data: NodeDataset): NodeSplit {
-  const raw = JSON.parse(readText(file)) as Record<string, unknown>
+  let raw: Record<string, unknown>
+  try {
+    raw = JSON.parse(readText(file)) as Record<string, unknown>
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: expected an object { train, val, test } of node ids`)
   const byId = new Map(data.ids.map((id, i) => [id, i]))
   const part = (name: 'train' | 'val' | 'test'): Int32Array => {
     const list = raw[name]
@@ -56,7 +63,9 @@ function readSplit(file: string, data: NodeDataset): NodeSplit {
       return i
     })
   }
-  return { train: part('train'), val: part('val'), test: part('test') }
+  const split = { train: part('train'), val: part('val'), test: part('test') }
+  assertDisjointSplit(split, path.basename(file))
+  return split
 }
 
 /** Cora as {@link loadCora} returns it: a {@link NodeDataset} with both of its standard splits. */

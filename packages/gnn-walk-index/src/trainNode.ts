@@ -18,6 +18,7 @@ import {
 import { fromTensor, tfOptimizer } from '@theoryml/core/tf'
 import type { Graph, NodeSplit } from '@theoryml/gnn-walk-index'
 import { assertGraph } from './brand'
+import { assertDisjointSplit } from './split-check'
 import type { NodeModel } from './models'
 import { toSparseFeatures, type SparseFeatures } from './propagation'
 
@@ -132,6 +133,7 @@ export async function trainNodeClassifier(options: TrainNodeClassifierOptions): 
     }
   }
   if (split.train.length === 0) throw new Error('split.train: expected at least one training vertex')
+  assertDisjointSplit(split, 'split')
   const defaults = NODE_CLASSIFIER_DEFAULTS
   const spec = resolveOptimizerSpec(options, defaults)
   const weightDecay = options.weightDecay ?? defaults.weightDecay
