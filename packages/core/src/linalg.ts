@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, inverse as mlInverse, solve as mlSolve } from 'ml-matrix'
+import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 
@@ -425,8 +425,7 @@ export function solve(A: MatrixLike, B: MatrixLike): Matrix {
  */
 export function inverse(A: MatrixLike): Matrix {
   const a = toMatrix('A', A, { square: true })
-  assertNonsingular('A', new LuDecomposition(a))
-  return mlInverse(a)
+  return luSolver(a).solve(Matrix.eye(a.rows))
 }
 
 /**
