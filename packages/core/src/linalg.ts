@@ -1,4 +1,6 @@
-import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
+import { EigenvalueDecomposition, LuDecomposition, Matrix, solve as mlSolve } from 'ml-matrix'
+import { svdFlat, symmetricEigenFlat } from './decompositions'
+import { fromFlat, matmulNT, toFlat, transpose } from './dense'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 
@@ -12,31 +14,44 @@ export interface Svd {
   V: Matrix
 }
 
+/** The flat SVD of a checked matrix, transposed first when it is wide (so the kernel sees m ≥ n). */
+function flatSvd(m: Matrix, vectors: boolean): { S: Float64Array; U: Matrix | null; V: Matrix | null } {
+  const rows = m.rows
+  const cols = m.columns
+  const wide = rows < cols
+  let a = toFlat(m)
+  if (wide) {
+    const t = new Float64Array(a.length)
+    transpose(t, a, rows, cols)
+    a = t
+  }
+  const [M, N] = wide ? [cols, rows] : [rows, cols]
+  const r = svdFlat(a, M, N, vectors)
+  const S = Float64Array.from(r.S)
+  if (!vectors) return { S, U: null, V: null }
+  const Uf = fromFlat(r.U as Float64Array, M, N)
+  const Vf = fromFlat(r.V as Float64Array, N, N)
+  return wide ? { S, U: Vf, V: Uf } : { S, U: Uf, V: Vf }
+}
+
 /**
- * Thin singular value decomposition in float64 (ml-matrix, one-sided Jacobi/Golub–Kahan).
+ * Thin singular value decomposition in float64: Householder bidiagonalization and the
+ * implicit-shift QR of the bidiagonal (Golub–Kahan–Reinsch), on flat row-major arrays.
  * A = U diag(S) Vᵀ with U m×k, V n×k, k = min(m, n).
  * @example const { S } = svd([[3, 0], [0, 4]]) // S = [4, 3]
  */
 export function svd(A: MatrixLike): Svd {
   const m = toMatrix('A', A)
-  const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: true, computeRightSingularVectors: true })
-  const k = Math.min(m.rows, m.columns)
-  const S = Float64Array.from(dec.diagonal.slice(0, k))
-  let U = dec.leftSingularVectors
-  let V = dec.rightSingularVectors
-  if (U.columns > k) U = U.subMatrix(0, U.rows - 1, 0, k - 1)
-  if (V.columns > k) V = V.subMatrix(0, V.rows - 1, 0, k - 1)
-  return { U, S, V }
+  const { U, S, V } = flatSvd(m, true)
+  return { U: U as Matrix, S, V: V as Matrix }
 }
 
 /**
- * Singular values of A in descending order.
+ * Singular values of A in descending order (the bidiagonal QR without vectors).
  * @example singularValues([[0, 2], [1, 0]]) // Float64Array [2, 1]
  */
 export function singularValues(A: MatrixLike): Float64Array {
-  const m = toMatrix('A', A)
-  const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false })
-  return Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns)))
+  return flatSvd(toMatrix('A', A), false).S
 }
 
 function isMatrixArg(x: unknown): boolean {
@@ -144,26 +159,30 @@ export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number
       }
     }
   }
-  const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true })
-  const lambda = evd.realEigenvalues
-  const Q = evd.eigenvectorMatrix
-  const lmax = Math.max(0, ...lambda.map(Math.abs))
+  // S = Q diag(λ) Qᵀ (columns of Q, λ ascending), then S^p = (Q diag(f)) Qᵀ as one matrix product.
+  const Q = toFlat(m)
+  const lambda = symmetricEigenFlat(Q, n)
+  let lmax = 0
+  for (const l of lambda) lmax = Math.max(lmax, Math.abs(l))
   const cut = tol * lmax
-  const f = lambda.map((l, i) => {
-    if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
-    if (l <= cut) return p === 0 ? 1 : 0
-    return Math.pow(l, p)
-  })
-  const out = new Matrix(n, n)
+  const f = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0
-      for (let k = 0; k < n; k++) s += Q.get(i, k) * (f[k] as number) * Q.get(j, k)
-      out.set(i, j, s)
-      out.set(j, i, s)
+    const l = lambda[i] as number
+    if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
+    f[i] = l <= cut ? (p === 0 ? 1 : 0) : Math.pow(l, p)
+  }
+  const QF = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) QF[i * n + k] = (Q[i * n + k] as number) * (f[k] as number)
+  const P = new Float64Array(n * n)
+  matmulNT(P, QF, Q, n, n, n, new Float64Array(n * n))
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * ((P[i * n + j] as number) + (P[j * n + i] as number))
+      P[i * n + j] = v
+      P[j * n + i] = v
     }
   }
-  return out
+  return fromFlat(P, n, n)
 }
 
 // Padé coefficients b_0 … b_m of degree m and the 1-norm bounds θ_m below which degree m is
@@ -437,11 +456,12 @@ export function pseudoInverse(A: MatrixLike, options: { tol?: number } = {}): Ma
   const a = toMatrix('A', A)
   const tol = options.tol ?? Number.EPSILON * Math.max(a.rows, a.columns)
   assertFinite('tol', tol)
-  const d = new SingularValueDecomposition(a, { autoTranspose: true })
-  const s = d.diagonal
-  const cut = tol * Math.max(0, ...s)
-  const U = d.leftSingularVectors
-  const V = d.rightSingularVectors
+  const { S: s, U: Um, V: Vm } = flatSvd(a, true)
+  const U = Um as Matrix
+  const V = Vm as Matrix
+  let smax = 0
+  for (const v of s) smax = Math.max(smax, v)
+  const cut = tol * smax
   const out = new Matrix(a.columns, a.rows)
   s.forEach((sk, k) => {
     if (!(sk > cut)) return
@@ -479,13 +499,11 @@ export function symmetricEigen(S: MatrixLike): { values: Float64Array; vectors: 
       if (Math.abs(s.get(i, j) - s.get(j, i)) > 1e-10 * Math.max(1e-300, scale)) throw new Error(`S: expected a symmetric matrix, S[${i}][${j}] ≠ S[${j}][${i}]`)
     }
   }
-  const evd = new EigenvalueDecomposition(s, { assumeSymmetric: true })
-  const order = evd.realEigenvalues.map((_, i) => i).sort((x, y) => (evd.realEigenvalues[y] as number) - (evd.realEigenvalues[x] as number))
-  const V = evd.eigenvectorMatrix
-  const vectors = new Matrix(s.rows, s.rows)
-  order.forEach((from, to) => {
-    for (let i = 0; i < s.rows; i++) vectors.set(i, to, V.get(i, from))
-  })
-  return { values: Float64Array.from(order, (i) => evd.realEigenvalues[i] as number), vectors }
+  const n = s.rows
+  const Q = toFlat(s)
+  const lambda = symmetricEigenFlat(Q, n)
+  // Descending: column n−1−k of Q.
+  const vectors = new Matrix(n, n)
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) vectors.set(i, k, Q[i * n + n - 1 - k] as number)
+  return { values: Float64Array.from(lambda).reverse(), vectors }
 }
-
