@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition, LuDecomposition, Matrix, solve as mlSolve } from 'ml-matrix'
 import { svdFlat, symmetricEigenFlat } from './decompositions'
-import { fromFlat, matmulNT, toFlat, transpose } from './dense'
+import { fromFlat, matmul, matmulNT, toFlat, transpose } from './dense'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 
@@ -276,18 +276,21 @@ export function kron(A: MatrixLike, B: MatrixLike): Matrix {
   return a.kroneckerProduct(b)
 }
 
-function spectralRadius(A: Matrix): { radius: number; maxReal: number; minReal: number } {
+function spectralRadius(A: Matrix): { radius: number; minModulus: number; maxReal: number; minReal: number } {
   const evd = new EigenvalueDecomposition(A)
   let radius = 0
+  let minModulus = Infinity
   let maxReal = -Infinity
   let minReal = Infinity
   evd.realEigenvalues.forEach((re, i) => {
     const im = evd.imaginaryEigenvalues[i] ?? 0
-    radius = Math.max(radius, Math.hypot(re, im))
+    const mod = Math.hypot(re, im)
+    radius = Math.max(radius, mod)
+    minModulus = Math.min(minModulus, mod)
     maxReal = Math.max(maxReal, re)
     minReal = Math.min(minReal, re)
   })
-  return { radius, maxReal, minReal }
+  return { radius, minModulus, maxReal, minReal }
 }
 
 function kroneckerSolve(M: Matrix, Q: Matrix): Matrix {
@@ -303,19 +306,66 @@ function kroneckerSolve(M: Matrix, Q: Matrix): Matrix {
   return X
 }
 
+/** The largest n for which the Lyapunov solvers fall back to the dense Kronecker system of order n². */
 const KRONECKER_MAX = 40
 
-/** Smith's doubling: X = Σ_k A^k Q (Aᵀ)^k for ρ(A) < 1, in O(log) squarings. */
-function smithDoubling(A: Matrix, Q: Matrix): Matrix {
-  let Ak = A.clone()
-  let X = Q.clone()
-  for (let it = 0; it < 200; it++) {
-    const inc = Ak.mmul(X).mmul(Ak.transpose())
-    X = X.add(inc)
-    Ak = Ak.mmul(Ak)
-    if (inc.norm('frobenius') <= 1e-17 * X.norm('frobenius') && Ak.norm('frobenius') < 1e-8) break
+/** √(Σ x²) of a flat array (the Frobenius norm of a flat matrix). */
+function fro(x: Float64Array): number {
+  let s = 0
+  for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number)
+  return Math.sqrt(s)
+}
+
+/**
+ * Smith's doubling on flat n×n arrays: X = Σ_k A^k Q (Aᵀ)^k = lim X_j, X_{j+1} = X_j + A_j X_j A_jᵀ,
+ * A_{j+1} = A_j², which converges when ρ(A) < 1 (after ⌈log₂(log ε / log ρ)⌉ squarings).
+ * Returns null when it has not converged after `maxIter` squarings or overflowed (ρ(A) ≥ 1).
+ * The five n×n workspaces are allocated once per call; the loop allocates nothing.
+ */
+function doublingFlat(A: Float64Array, Q: Float64Array, n: number, maxIter: number): Float64Array | null {
+  const nn = n * n
+  let Ak = Float64Array.from(A)
+  let A2 = new Float64Array(nn)
+  const X = Float64Array.from(Q)
+  const T = new Float64Array(nn)
+  const inc = new Float64Array(nn)
+  const scratch = new Float64Array(nn)
+  for (let it = 0; it < maxIter; it++) {
+    matmul(T, Ak, X, n, n, n)
+    matmulNT(inc, T, Ak, n, n, n, scratch)
+    for (let i = 0; i < nn; i++) X[i] = (X[i] as number) + (inc[i] as number)
+    const ni = fro(inc)
+    const nx = fro(X)
+    if (!Number.isFinite(nx)) return null
+    const nA = fro(Ak)
+    if (ni <= 1e-17 * nx && nA < 1e-8) return X
+    if (!(nA < 1e150)) return null
+    matmul(A2, Ak, Ak, n, n, n)
+    const t = Ak
+    Ak = A2
+    A2 = t
   }
-  return X
+  return null
+}
+
+/** A X Aᵀ + Q − X (flat), through the workspace T. */
+function steinResidual(out: Float64Array, A: Float64Array, X: Float64Array, Q: Float64Array, n: number, T: Float64Array, scratch: Float64Array): void {
+  matmul(T, A, X, n, n, n)
+  matmulNT(out, T, A, n, n, n, scratch)
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (Q[i] as number) - (X[i] as number)
+}
+
+function isSymmetricFlat(Q: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (Q[i * n + j] !== Q[j * n + i]) return false
+  return true
+}
+
+/** Smith's doubling on `Matrix` arguments (the continuous solver's Cayley route). */
+function smithDoubling(A: Matrix, Q: Matrix): Matrix {
+  const n = A.rows
+  const X = doublingFlat(toFlat(A), toFlat(Q), n, 200)
+  if (!X) throw new Error('A: the Cayley-transformed system is not Schur-stable (eigenvalues too close to the imaginary axis)')
+  return fromFlat(X, n, n)
 }
 
 function symmetrizeIfSymmetric(X: Matrix, Q: Matrix): Matrix {
@@ -323,39 +373,99 @@ function symmetrizeIfSymmetric(X: Matrix, Q: Matrix): Matrix {
   return X.add(X.transpose()).mul(0.5)
 }
 
+/** ρ(A) written with enough digits to tell it from 1 (e.g. 0.9999999999 = 1 − 1.0e-10). */
+function describeRadius(radius: number): string {
+  const d = radius - 1
+  return Math.abs(d) < 1e-4 && d !== 0 ? `${radius.toPrecision(16)} (1 ${d < 0 ? '−' : '+'} ${Math.abs(d).toExponential(2)})` : radius.toPrecision(6)
+}
+
 /**
  * Solve the discrete Lyapunov (Stein) equation X = A X Aᵀ + Q, as scipy's solve_discrete_lyapunov.
- * For Schur-stable A (ρ(A) < 1) Smith's doubling X = Σ_k A^k Q (Aᵀ)^k converges in O(log) matrix
- * squarings; otherwise the Kronecker system (I − A ⊗ A) vec X = vec Q is solved (n ≤ 40). Iterative
- * refinement on the residual follows until ‖A X Aᵀ + Q − X‖_F ≤ 1e-13‖X‖_F (three rounds at most).
- * Requires λ_i(A)·λ_j(A) ≠ 1 for all i, j.
+ * Routes, by the spectrum of A (the same at every size n):
+ * - ρ(A) < 1 (Schur-stable, the usual case): Smith's doubling X = Σ_k A^k Q (Aᵀ)^k, in
+ *   O(log(log ε / log ρ)) squarings of flat float64 matrices; any n, and ρ as close to 1 as float64
+ *   resolves (ρ = 1 − 10⁻¹⁰ takes ~40 squarings);
+ * - all |λ(A)| > 1 (anti-stable): doubling on A⁻¹, since X = A⁻¹ X A⁻ᵀ − A⁻¹ Q A⁻ᵀ; any n;
+ * - eigenvalues on both sides of (or on) the unit circle: the Kronecker system
+ *   (I − A ⊗ A) vec X = vec Q, only for n ≤ 40 (order n² ≤ 1600); larger n throws an error stating
+ *   ρ(A) and the eigenvalue moduli.
+ * Iterative refinement on the residual follows until ‖A X Aᵀ + Q − X‖_F ≤ 1e-13‖X‖_F (three rounds
+ * at most). Requires λ_i(A)·λ_j(A) ≠ 1 for all i, j.
  * @example solveDiscreteLyapunov([[0.5]], [[1]]) // [[4/3]]
  */
 export function solveDiscreteLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
   const a = toMatrix('A', A, { square: true })
   const q = toMatrix('Q', Q, { rows: a.rows, columns: a.rows })
   const n = a.rows
-  const { radius } = spectralRadius(a)
-  let solveOnce: (rhs: Matrix) => Matrix
-  if (radius < 1 - 1e-9) {
-    solveOnce = (rhs) => smithDoubling(a, rhs)
-  } else if (n <= KRONECKER_MAX) {
-    const M = Matrix.eye(n * n).sub(a.kroneckerProduct(a))
-    solveOnce = (rhs) => kroneckerSolve(M, rhs)
+  const af = toFlat(a)
+  const qf = toFlat(q)
+  const nn = n * n
+  // Stable A is the common case: try doubling first (cheap cases converge in a few squarings)
+  // and only look at the spectrum when it does not converge quickly.
+  let solveOnce: ((rhs: Float64Array) => Float64Array | null) | null = null
+  let X = doublingFlat(af, qf, n, 12)
+  if (X) {
+    solveOnce = (rhs) => doublingFlat(af, rhs, n, 200)
   } else {
-    throw new Error(`A: spectral radius ${radius.toPrecision(4)} ≥ 1 and n = ${n} > ${KRONECKER_MAX}; only Schur-stable A is supported at this size`)
+    const { radius, minModulus } = spectralRadius(a)
+    if (radius < 1) {
+      solveOnce = (rhs) => doublingFlat(af, rhs, n, 200)
+    } else if (minModulus > 1) {
+      const B = toFlat(inverse(a))
+      const T = new Float64Array(nn)
+      const scratch = new Float64Array(nn)
+      solveOnce = (rhs) => {
+        const R = new Float64Array(nn)
+        matmul(T, B, rhs, n, n, n)
+        matmulNT(R, T, B, n, n, n, scratch)
+        for (let i = 0; i < nn; i++) R[i] = -(R[i] as number)
+        return doublingFlat(B, R, n, 200)
+      }
+    } else if (n <= KRONECKER_MAX) {
+      const M = Matrix.eye(nn).sub(a.kroneckerProduct(a))
+      solveOnce = (rhs) => {
+        try {
+          return toFlat(kroneckerSolve(M, fromFlat(rhs, n, n)))
+        } catch {
+          return null
+        }
+      }
+    } else {
+      throw new Error(
+        `A: spectral radius ${describeRadius(radius)} ≥ 1 with eigenvalue moduli from ${describeRadius(minModulus)} to ${describeRadius(radius)} ` +
+          `(not all inside or all outside the unit circle) and n = ${n} > ${KRONECKER_MAX}: only the Kronecker route handles such A, up to n = ${KRONECKER_MAX}`,
+      )
+    }
+    X = solveOnce(qf)
   }
-  let X = solveOnce(q)
+  const fail = (): Error => {
+    const { radius } = spectralRadius(a)
+    return new Error(`A: the discrete Lyapunov equation X = A X Aᵀ + Q has no unique solution (A has eigenvalues with λ_i λ_j ≈ 1; spectral radius ${describeRadius(radius)})`)
+  }
+  if (!X) throw fail()
+  const R = new Float64Array(nn)
+  const T = new Float64Array(nn)
+  const scratch = new Float64Array(nn)
   for (let round = 0; round < 3; round++) {
-    const R = a.mmul(X).mmul(a.transpose()).add(q).sub(X)
-    if (R.norm('frobenius') <= 1e-13 * Math.max(X.norm('frobenius'), 1e-300)) break
-    X = X.add(solveOnce(R))
+    steinResidual(R, af, X, qf, n, T, scratch)
+    if (fro(R) <= 1e-13 * Math.max(fro(X), 1e-300)) break
+    const dX = solveOnce(R)
+    if (!dX) break
+    for (let i = 0; i < nn; i++) X[i] = (X[i] as number) + (dX[i] as number)
   }
-  const res = a.mmul(X).mmul(a.transpose()).add(q).sub(X).norm('frobenius') / Math.max(X.norm('frobenius'), q.norm('frobenius'), 1e-300)
-  if (!X.to1DArray().every(Number.isFinite) || res > 1e-6) {
-    throw new Error('A: the discrete Lyapunov equation X = A X Aᵀ + Q has no unique solution (A has eigenvalues with λ_i λ_j ≈ 1)')
+  steinResidual(R, af, X, qf, n, T, scratch)
+  const res = fro(R) / Math.max(fro(X), fro(qf), 1e-300)
+  if (!X.every(Number.isFinite) || res > 1e-6) throw fail()
+  if (isSymmetricFlat(qf, n)) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const v = 0.5 * ((X[i * n + j] as number) + (X[j * n + i] as number))
+        X[i * n + j] = v
+        X[j * n + i] = v
+      }
+    }
   }
-  return symmetrizeIfSymmetric(X, q)
+  return fromFlat(X, n, n)
 }
 
 /**
