@@ -53,7 +53,27 @@ export interface FlatSvd {
  * strided pass per rotation.
  */
 function rotateChainForward(X: Float64Array, rows: number, cols: number, k: number, last: number, cs: Float64Array, sn: Float64Array): void {
-  for (let i = 0, r = 0; i < rows; i++, r += cols) {
+  let i = 0
+  // Two rows at a time: each (cs, sn) pair is loaded once for both.
+  for (; i + 1 < rows; i += 2) {
+    const r = i * cols
+    const r2 = r + cols
+    let x = X[r + k] as number
+    let x2 = X[r2 + k] as number
+    for (let j = k; j <= last; j++) {
+      const y = X[r + j + 1] as number
+      const y2 = X[r2 + j + 1] as number
+      const c = cs[j] as number
+      const s = sn[j] as number
+      X[r + j] = c * x + s * y
+      X[r2 + j] = c * x2 + s * y2
+      x = -s * x + c * y
+      x2 = -s * x2 + c * y2
+    }
+    X[r + last + 1] = x
+    X[r2 + last + 1] = x2
+  }
+  for (let r = i * cols; i < rows; i++, r += cols) {
     let x = X[r + k] as number
     for (let j = k; j <= last; j++) {
       const y = X[r + j + 1] as number
@@ -508,7 +528,26 @@ export function symmetricEigenFlat(V: Float64Array, n: number, d: Float64Array =
           sn[i] = s
         }
         // Columns (i, i+1) ← (c·vᵢ − s·vᵢ₊₁, s·vᵢ + c·vᵢ₊₁) for i = m−1 … l, one chain per row.
-        for (let k = 0, rk = 0; k < n; k++, rk += n) {
+        let k = 0
+        for (; k + 1 < n; k += 2) {
+          const rk = k * n
+          const rk2 = rk + n
+          let x = V[rk + m] as number
+          let x2 = V[rk2 + m] as number
+          for (let i = m - 1; i >= l; i--) {
+            const vi = V[rk + i] as number
+            const vi2 = V[rk2 + i] as number
+            const ci = cs[i] as number
+            const si = sn[i] as number
+            V[rk + i + 1] = si * vi + ci * x
+            V[rk2 + i + 1] = si * vi2 + ci * x2
+            x = ci * vi - si * x
+            x2 = ci * vi2 - si * x2
+          }
+          V[rk + l] = x
+          V[rk2 + l] = x2
+        }
+        for (let rk = k * n; k < n; k++, rk += n) {
           let x = V[rk + m] as number
           for (let i = m - 1; i >= l; i--) {
             const vi = V[rk + i] as number
