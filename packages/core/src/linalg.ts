@@ -3,6 +3,7 @@ import { svdFlat, symmetricEigenFlat } from './decompositions'
 import { fromFlat, matmul, matmulNT, toFlat, transpose } from './dense'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
+import { dmath } from './dmath'
 
 /** A singular value decomposition A = U diag(S) Vᵀ, singular values in descending order. */
 export interface Svd {
@@ -79,10 +80,10 @@ export function effectiveRank(x: MatrixLike | VectorLike): number {
   for (const v of s) {
     if (v > 0) {
       const p = v / total
-      h -= p * Math.log(p)
+      h -= p * dmath.log(p)
     }
   }
-  return Math.exp(h)
+  return dmath.exp(h)
 }
 
 /**
@@ -169,7 +170,7 @@ export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number
   for (let i = 0; i < n; i++) {
     const l = lambda[i] as number
     if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
-    f[i] = l <= cut ? (p === 0 ? 1 : 0) : Math.pow(l, p)
+    f[i] = l <= cut ? (p === 0 ? 1 : 0) : dmath.pow(l, p)
   }
   const QF = new Float64Array(n * n)
   for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) QF[i * n + k] = (Q[i * n + k] as number) * (f[k] as number)
@@ -241,7 +242,7 @@ export function expm(A: MatrixLike): Matrix {
     })
     U = a.mmul(u)
   } else {
-    squarings = Math.max(0, Math.ceil(Math.log2(a1 / PADE13.theta)))
+    squarings = Math.max(0, Math.ceil(dmath.log2(a1 / PADE13.theta)))
     const scale = 2 ** -squarings
     const As = Matrix.mul(a, scale)
     const B2 = Matrix.mul(A2, scale * scale)
