@@ -67,9 +67,9 @@ interface Row {
   ratio: number | null
   target: number | 'ahead' | null
   met: boolean | null
-  flops?: number
-  bytes?: number
-  engine?: 'js' | 'tfjs'
+  flops?: number | undefined
+  bytes?: number | undefined
+  engine?: 'js' | 'tfjs' | undefined
 }
 
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort()
@@ -77,7 +77,7 @@ const haveRef = referenceAvailable()
 if (!haveRef) console.log(`(reference side skipped: ${PY} cannot import torch, scipy, numpy and networkx; ${INSTALL})`)
 const loadBefore = os.loadavg()
 const rows: Row[] = []
-const peaks: Record<'js' | 'tfjs', { gflops?: number; gbytes?: number; name: string }[]> = { js: [], tfjs: [] }
+const peaks: Record<'js' | 'tfjs', { gflops?: number | undefined; gbytes?: number | undefined; name: string }[]> = { js: [], tfjs: [] }
 for (const file of files) {
   const bench = (await import(pathToFileURL(path.join(here, file)).href)).default as Bench
   if (only.length && !only.includes(bench.name)) continue
