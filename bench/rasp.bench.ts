@@ -69,7 +69,8 @@ export default defineBench({
       // The tfjs backend's 2-D matMul at the MLP's shape [B·T, d] × [d, 4d].
       name: 'tf.matMul [1536,64]×[64,256]',
       setup: async () => { const { tf } = await initTf(); return { tf, x: tf.randomNormal([B * T, D]), w: tf.randomNormal([D, 4 * D]) } },
-      run: (s: { tf: typeof TF; x: TF.Tensor2D; w: TF.Tensor2D }) => s.tf.tidy(() => s.tf.matMul(s.x, s.w).dataSync()),
+      // (not inside tf.tidy: tidy walks a returned typed array entry by entry looking for tensors)
+      run: (s: { tf: typeof TF; x: TF.Tensor2D; w: TF.Tensor2D }) => { const z = s.tf.matMul(s.x, s.w); z.dataSync(); z.dispose() },
       repeat: 20,
       flops: 2 * B * T * D * 4 * D,
       engine: 'tfjs',
