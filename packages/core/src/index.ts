@@ -8,6 +8,8 @@ export { Matrix } from 'ml-matrix'
 export { createRng, resolveRng, type Rng } from './rng'
 export { packObservations, sampleObservations, unobservedEntries, type Observations, type PackedObservations, type SampleObservationsOptions } from './observations'
 export {
+  ALLOCATION_LIMIT_BYTES,
+  assertAllocation,
   assertFinite,
   assertFiniteArray,
   assertInteger,

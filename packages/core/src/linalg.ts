@@ -18,10 +18,10 @@ export interface Svd {
  * @example const { S } = svd([[3, 0], [0, 4]]) // S = [4, 3]
  */
 export function svd(A: MatrixLike): Svd {
-  const m = toMatrix('A', A)
+  const { m, scale } = scaled(toMatrix('A', A))
   const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: true, computeRightSingularVectors: true })
   const k = Math.min(m.rows, m.columns)
-  const S = Float64Array.from(dec.diagonal.slice(0, k))
+  const S = unscale('svd', Float64Array.from(dec.diagonal.slice(0, k)), scale)
   let U = dec.leftSingularVectors
   let V = dec.rightSingularVectors
   if (U.columns > k) U = U.subMatrix(0, U.rows - 1, 0, k - 1)
@@ -34,19 +34,54 @@ export function svd(A: MatrixLike): Svd {
  * @example singularValues([[0, 2], [1, 0]]) // Float64Array [2, 1]
  */
 export function singularValues(A: MatrixLike): Float64Array {
-  const m = toMatrix('A', A)
+  const { s, scale } = scaledSingularValues(toMatrix('A', A))
+  return unscale('singularValues', s, scale)
+}
+
+/**
+ * Entries beyond [1e-150, 1e150] in magnitude are rescaled by the largest |a_ij| before an SVD, so
+ * that no intermediate square overflows or underflows (within that range nothing changes: same
+ * numbers as before).
+ */
+function scaled(m: Matrix): { m: Matrix; scale: number } {
+  let max = 0
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) max = Math.max(max, Math.abs(m.get(i, j)))
+  if (max === 0 || (max <= 1e150 && max >= 1e-150)) return { m, scale: 1 }
+  return { m: m.clone().div(max), scale: max }
+}
+
+/** Singular values of the rescaled matrix, and the scale to multiply them by. */
+function scaledSingularValues(matrix: Matrix): { s: Float64Array; scale: number } {
+  const { m, scale } = scaled(matrix)
   const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false })
-  return Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns)))
+  return { s: Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns))), scale }
+}
+
+/** s · scale, throwing (naming `fn`) when a singular value overflows float64. */
+function unscale(fn: string, s: Float64Array, scale: number): Float64Array {
+  if (scale === 1) return s
+  for (let i = 0; i < s.length; i++) {
+    const v = (s[i] as number) * scale
+    if (!Number.isFinite(v)) throw new Error(`${fn}: overflow, singular value ${i} is ${(s[i] as number)} × ${scale}, beyond float64's range (scale A down first)`)
+    s[i] = v
+  }
+  return s
 }
 
 function isMatrixArg(x: unknown): boolean {
   return Matrix.isMatrix(x) || (Array.isArray(x) && x.length > 0 && Array.isArray(x[0]))
 }
 
+/** The singular values of a matrix argument, or the given ones, divided by their largest when that is beyond 1e150 (effective rank is scale-free). */
 function spectrum(name: string, x: MatrixLike | VectorLike): Float64Array {
-  if (isMatrixArg(x)) return singularValues(x as MatrixLike)
+  if (isMatrixArg(x)) return scaledSingularValues(toMatrix(name, x)).s
   const s = toVector(name, x)
-  for (let i = 0; i < s.length; i++) if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+  let max = 0
+  for (let i = 0; i < s.length; i++) {
+    if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+    max = Math.max(max, s[i] as number)
+  }
+  if (max > 1e150) for (let i = 0; i < s.length; i++) s[i] = (s[i] as number) / max
   return s
 }
 
@@ -75,7 +110,9 @@ export function effectiveRank(x: MatrixLike | VectorLike): number {
  * @example nuclearNorm([[3, 0], [0, -4]]) // 7
  */
 export function nuclearNorm(A: MatrixLike): number {
-  return singularValues(A).reduce((a, b) => a + b, 0)
+  const n = singularValues(A).reduce((a, b) => a + b, 0)
+  if (!Number.isFinite(n)) throw new Error(`nuclearNorm: overflow, the sum of the singular values exceeds float64's range (scale A down first)`)
+  return n
 }
 
 /** The shape of a matrix or n-d array argument (undefined for a vector, which is compared by length). */
@@ -103,7 +140,9 @@ export function frobeniusNorm(x: MatrixLike | VectorLike | NdArray): number {
   if (scale === 0) return 0
   let s = 0
   for (const a of v) s += (a / scale) * (a / scale)
-  return scale * Math.sqrt(s)
+  const norm = scale * Math.sqrt(s)
+  if (!Number.isFinite(norm)) throw new Error(`frobeniusNorm: overflow, the norm exceeds float64's range (largest |entry| ${scale})`)
+  return norm
 }
 
 /**
@@ -119,9 +158,14 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
   if (sa && sb && sa.join('x') !== sb.join('x')) throw new Error(`estimate: expected the shape of reference (${sb.join('x')}), got ${sa.join('x')}`)
   const d = new Float64Array(a.length)
   for (let i = 0; i < a.length; i++) d[i] = (a[i] as number) - (b[i] as number)
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(d[i] as number)) throw new Error(`relativeError: overflow, estimate − reference is ${d[i]} at index ${i} (scale both down first)`)
+  }
   const nb = frobeniusNorm(b)
   const nd = frobeniusNorm(d)
-  return nb === 0 ? nd : nd / nb
+  const r = nb === 0 ? nd : nd / nb
+  if (!Number.isFinite(r)) throw new Error(`relativeError: overflow, ‖estimate − reference‖ = ${nd} over ‖reference‖ = ${nb} exceeds float64's range`)
+  return r
 }
 
 /**

@@ -1,4 +1,4 @@
-import { assertFinite, assertInteger } from './validate'
+import { assertAllocation, assertFinite, assertInteger } from './validate'
 
 /** A seeded pseudo-random stream (xoshiro128**, seeded by splitmix32): same seed, same numbers, bit for bit. */
 export interface Rng {
@@ -120,6 +120,7 @@ export function createRng(seed: number): Rng {
     int,
     permutation(n: number) {
       assertInteger('n', n, { min: 0 })
+      assertAllocation('n', n, 8)
       const p = Array.from({ length: n }, (_, i) => i)
       return rng.shuffle(p)
     },
