@@ -145,6 +145,16 @@ export function frobeniusNorm(x: MatrixLike | VectorLike | NdArray): number {
   return norm
 }
 
+/** [scale, Σ (x/scale)²] with scale = max |x| (0 and 0 for a zero vector). */
+function scaledSumOfSquares(v: Float64Array): [number, number] {
+  let scale = 0
+  for (const a of v) scale = Math.max(scale, Math.abs(a))
+  if (scale === 0) return [0, 0]
+  let s = 0
+  for (const a of v) s += (a / scale) * (a / scale)
+  return [scale, s]
+}
+
 /**
  * Relative error ‖estimate − reference‖_F / ‖reference‖_F (absolute error when the reference is 0).
  * @example relativeError([[1, 1]], [[1, 0]]) // 1
@@ -161,10 +171,11 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(d[i] as number)) throw new Error(`relativeError: overflow, estimate − reference is ${d[i]} at index ${i} (scale both down first)`)
   }
-  const nb = frobeniusNorm(b)
-  const nd = frobeniusNorm(d)
-  const r = nb === 0 ? nd : nd / nb
-  if (!Number.isFinite(r)) throw new Error(`relativeError: overflow, ‖estimate − reference‖ = ${nd} over ‖reference‖ = ${nb} exceeds float64's range`)
+  // Norms as scale·√(Σ (x/scale)²), combined before unscaling: the ratio of two huge norms stays finite.
+  const [ds, dq] = scaledSumOfSquares(d)
+  const [bs, bq] = scaledSumOfSquares(b)
+  const r = bs === 0 ? ds * Math.sqrt(dq) : ds === 0 ? 0 : (ds / bs) * Math.sqrt(dq / bq)
+  if (!Number.isFinite(r)) throw new Error(`relativeError: overflow, ‖estimate − reference‖ / ‖reference‖ exceeds float64's range (reference is tiny, or both are huge)`)
   return r
 }
 
@@ -175,8 +186,17 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
  * @example symmetricPower([[4, 0], [0, 9]], 0.5) // [[2, 0], [0, 3]]
  */
 export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number } = {}): Matrix {
-  const m = toMatrix('S', S, { square: true })
+  const given = toMatrix('S', S, { square: true })
   assertFinite('p', p)
+  // S^p = c^p (S/c)^p: entries beyond 1e150 are scaled first, so the eigensolver squares nothing out of range.
+  const { m, scale } = scaled(given)
+  if (scale !== 1) {
+    const out = symmetricPower(m, p, options)
+    const c = Math.pow(scale, p)
+    const r = out.mul(c)
+    for (const v of r.to1DArray()) if (!Number.isFinite(v)) throw new Error(`symmetricPower: overflow, S^${p} has entries beyond float64's range`)
+    return r
+  }
   const tol = options.tol ?? 1e-12
   const n = m.rows
   for (let i = 0; i < n; i++) {
@@ -249,6 +269,8 @@ export function expm(A: MatrixLike): Matrix {
   const n = a.rows
   const I = Matrix.eye(n, n)
   const a1 = norm1(a)
+  // ‖A‖₁ beyond float64 would ask for infinitely many squarings.
+  if (!Number.isFinite(a1)) throw new Error(`A: overflow, ‖A‖₁ exceeds float64's range (expm needs A scaled down)`)
   const A2 = a.mmul(a)
   let U: Matrix
   let V: Matrix
@@ -360,6 +382,7 @@ export function solveDiscreteLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
   const a = toMatrix('A', A, { square: true })
   const q = toMatrix('Q', Q, { rows: a.rows, columns: a.rows })
   const n = a.rows
+  if (scaled(a).scale > 1) throw new Error(`A: overflow, entries beyond 1e150 in magnitude: the products A X Aᵀ of solveDiscreteLyapunov leave float64's range (scale A down)`)
   const { radius } = spectralRadius(a)
   let solveOnce: (rhs: Matrix) => Matrix
   if (radius < 1 - 1e-9) {

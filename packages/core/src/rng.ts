@@ -113,7 +113,7 @@ export function createRng(seed: number): Rng {
     normal(mean = 0, std = 1) {
       if (mean !== 0 || std !== 1) {
         if (!Number.isFinite(mean)) throw new Error(`mean: expected a finite number, got ${String(mean)}`)
-        if (!(std >= 0) || !Number.isFinite(std)) throw new Error(`std: expected a finite number ≥ 0, got ${String(std)}`)
+        if (typeof std !== 'number' || !(std >= 0) || !Number.isFinite(std)) throw new Error(`std: expected a finite number ≥ 0, got ${String(std)}`)
       }
       return mean + std * standardNormal()
     },

@@ -35,13 +35,20 @@ export function walkCounts(graph: Graph, length: number): Float64Array {
 
 /** Â^ℓ 1 without the overflow check (Infinity where the counts leave float64's range). */
 function walkCountsUnchecked(graph: Graph, length: number): Float64Array {
-  let x = new Float64Array(graph.numNodes).fill(1)
+  const x = new Float64Array(graph.numNodes).fill(1)
+  return powerTimes(graph, x, length)
+}
+
+/** Â^ℓ x (x is overwritten); stops early once a count is Infinity (it stays so: the caller throws). */
+function powerTimes(graph: Graph, start: Float64Array, length: number): Float64Array {
+  let x = start
   let y = new Float64Array(graph.numNodes)
   for (let l = 0; l < length; l++) {
     mulSelfLoopAdjacency(graph, x, y)
     const t = x
     x = y
     y = t
+    if ((l & 63) === 63 && !x.every(Number.isFinite)) break
   }
   return x
 }
@@ -101,15 +108,9 @@ export function walkIndex(graph: Graph, partition: ArrayLike<number>, options: W
   } else {
     assertInteger('target', options.target, { min: 0, max: graph.numNodes - 1 })
     // Â is symmetric, so (Â^ℓ)_{c,t} = (Â^ℓ e_t)_c.
-    x = new Float64Array(graph.numNodes)
-    x[options.target] = 1
-    let y: Float64Array<ArrayBufferLike> = new Float64Array(graph.numNodes)
-    for (let l = 0; l < length; l++) {
-      mulSelfLoopAdjacency(graph, x, y)
-      const t = x
-      x = y
-      y = t
-    }
+    const e = new Float64Array(graph.numNodes)
+    e[options.target] = 1
+    x = powerTimes(graph, e, length)
   }
   let s = 0
   for (let i = 0; i < C.length; i++) s += x[C[i]!]!
