@@ -13,7 +13,7 @@ import { preferenceLoss as preferenceLossTf } from '@theoryml/preference-opt/tf'
 import { aggregate, always, runAutoregressive, select } from '@theoryml/rasp'
 import { finiteHorizonCost, lqrSystem, randomSystem } from '@theoryml/rl-lqr'
 import { ssmLayer } from '@theoryml/ssm/tf'
-import { CASES, namesArgument, type ApiCase } from '../../tests/property/public-api'
+import { CASES, namesArgument } from '../../tests/property/public-api'
 
 type Outcome = 'clear named error' | 'valid result' | 'unclear error' | 'silent garbage' | 'hang or crash'
 const counts = new Map<Outcome, number>([['clear named error', 0], ['valid result', 0], ['unclear error', 0], ['silent garbage', 0], ['hang or crash', 0]])

@@ -41,8 +41,8 @@ function walkCountsUnchecked(graph: Graph, length: number): Float64Array {
 
 /** Â^ℓ x (x is overwritten); stops early once a count is Infinity (it stays so: the caller throws). */
 function powerTimes(graph: Graph, start: Float64Array, length: number): Float64Array {
-  let x = start
-  let y = new Float64Array(graph.numNodes)
+  let x: Float64Array = start
+  let y: Float64Array = new Float64Array(graph.numNodes)
   for (let l = 0; l < length; l++) {
     mulSelfLoopAdjacency(graph, x, y)
     const t = x
