@@ -42,6 +42,12 @@ interface Config {
 
 /** lab's median, NaN (a failing claim, not a crash) when no run qualifies, e.g. none fitted. */
 const medianOrNaN = (v: number[]): number => (v.length > 0 ? median(v) : NaN)
+/** Median that keeps diverged runs: a non-finite error (a_i > 1 blown up over the horizon) counts as +∞, not as a crash. */
+const medianKeepingInfinity = (v: number[]): number => {
+  const s = v.map((x) => (Number.isFinite(x) ? x : Infinity)).sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
 const fmt = (v: number): string => (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3))
 
 /** A clean and a poisoned run trained from the same initialization. */
@@ -258,8 +264,8 @@ export default defineExperiment<Config>({
         // Every seed counts (unfit runs included, and named): the paper's claim is about the trained networks, not a subset.
         const byInit = N.mlpInits.map((mlpInit) => {
           const rs = rows3.filter((r) => r.mlpInit === mlpInit)
-          const c = median(rs.filter((r) => !r.poison).map((r) => r.error))
-          const p = median(rs.filter((r) => r.poison).map((r) => r.error))
+          const c = medianKeepingInfinity(rs.filter((r) => !r.poison).map((r) => r.error))
+          const p = medianKeepingInfinity(rs.filter((r) => r.poison).map((r) => r.error))
           const perSeed = Array.from({ length: N.seeds }, (_, seed) => (rs.find((r) => r.seed === seed && r.poison)?.error as number) / (rs.find((r) => r.seed === seed && !r.poison)?.error as number))
           const unfit = rs.filter((r) => !r.fitted).map((r) => `seed ${r.seed}${r.poison ? ' (poison)' : ' (clean)'}`)
           return { mlpInit, clean: c, poison: p, ratio: p / c, perSeed, unfit }
