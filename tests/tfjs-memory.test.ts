@@ -138,3 +138,17 @@ test('10⁴ steps of a tfjs trainer (pretrainSoft on a tiny policy) keep memory 
   expect(new Set(bytes.slice(1)).size).toBe(1)
   disposePolicy(model)
 }, 120_000)
+
+describe('the tfjs trainers have core train\'s divergence guard', () => {
+  test('an absurd learning rate ends in a DivergenceError naming the step, and frees what the run made', async () => {
+    const { DivergenceError } = await import('@theoryml/core')
+    const before = tf.memory().numTensors
+    // (A cross-entropy loss stays finite however large the logits: pretrainSoft at lr 1e30 ends at a
+    // loss of 1.8e29 without diverging, as core's train would; a DivergenceError is a non-finite loss.)
+    const net = locallyConnected({ length: 4, channels: 1, hidden: 3, rng: 0 })
+    expect(() => trainLocallyConnected(net, { x: new Float32Array(8 * 4).map((_, i) => Math.sin(i)), y: [0, 1, 0, 1, 1, 0, 1, 0], steps: 200, batchSize: 4, optimizer: 'gd', lr: 1e30, rng: 1 })).toThrow(/training diverged: loss is (NaN|Infinity|-Infinity) at step \d+/)
+    net.dispose()
+    expect(() => trainPendulumController({ system: pendulum(), trainStates: [[2.6, 0]], hidden: [4], horizon: 5, steps: 200, optimizer: 'gd', lr: 1e30, rng: 0 })).toThrow(DivergenceError)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
