@@ -5,7 +5,7 @@
  * features), and two real data sets shipped with @theoryml/tensor-factorization (8 × 8 digits,
  * breast cancer).
  */
-import { Matrix, type Rng } from '@theoryml/core'
+import { dmath, Matrix, type Rng } from '@theoryml/core'
 import { permuteFeatures, quadTreeOrder } from '@theoryml/tensor-factorization'
 import { loadBreastCancer, loadDigits } from '@theoryml/tensor-factorization/node'
 import { CholeskyDecomposition } from 'ml-matrix'
@@ -18,7 +18,7 @@ export interface Dataset {
 /** Lower Cholesky factor of the squared-exponential covariance exp(−(i − j)²/(2ℓ²)) on D points. */
 function seFactor(D: number, ell: number): Matrix {
   const K = new Matrix(D, D)
-  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) K.set(i, j, Math.exp(-((i - j) ** 2) / (2 * ell * ell)) + (i === j ? 1e-6 : 0))
+  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) K.set(i, j, dmath.exp(-((i - j) ** 2) / (2 * ell * ell)) + (i === j ? 1e-6 : 0))
   return new CholeskyDecomposition(K).lowerTriangularMatrix
 }
 
