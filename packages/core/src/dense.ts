@@ -281,13 +281,19 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   // Implicit QL on the tridiagonal (d, e).
   for (let i = 1; i < n; i++) e[i - 1] = e[i] as number
   if (n > 0) e[n - 1] = 0
+  // An off-diagonal entry below ε·‖T‖ is zero at working precision even where its neighbouring
+  // diagonal entries are themselves ≈ 0 (a rank-deficient matrix): deflate there too, or the
+  // relative test alone can cycle without converging on a cluster of ≈ 0 eigenvalues.
+  let norm = 0
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i] as number) + Math.abs(e[i] as number))
+  const floor = Number.EPSILON * norm
   for (let l = 0; l < n; l++) {
     let iter = 0
     let m: number
     do {
       for (m = l; m < n - 1; m++) {
         const dd = Math.abs(d[m] as number) + Math.abs(d[m + 1] as number)
-        if (Math.abs(e[m] as number) <= Number.EPSILON * dd) break
+        if (Math.abs(e[m] as number) <= Number.EPSILON * dd || Math.abs(e[m] as number) <= floor) break
       }
       if (m !== l) {
         if (iter++ === 60) throw new Error('symmetricEigenvalues: the QL iteration did not converge')

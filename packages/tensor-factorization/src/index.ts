@@ -2,7 +2,8 @@
  * @theoryml/tensor-factorization: CP and hierarchical tensor factorizations, their implicit
  * regularization, and the quantum entanglement of data for locally connected networks. This root
  * entry is the float64 track and loads no tfjs; the locally connected networks and the regularizer
- * against locality are the tfjs track, `@theoryml/tensor-factorization/tf`.
+ * against locality are the tfjs track, `@theoryml/tensor-factorization/tf`; the loaders of the
+ * real data sets shipped with the package (`loadDigits()`, …) are Node-only, `@theoryml/tensor-factorization/node`.
  * @packageDocumentation
  */
 
@@ -30,7 +31,7 @@ export { isSameClassSequences, type IsSameClassOptions, type IsSameClassTask, ty
 
 // --- entanglement of data (Alexander, De La Vega, Razin, Cohen 2023) ---
 export { DEFAULT_THETA, featureMap, type FeatureMapOptions, type FeatureScaling } from './entanglement/features'
-export { canonicalPartitions, canonicalPartitions2d, type Partition } from './entanglement/partitions'
+export { canonicalPartitions, canonicalPartitions2d, quadTreeOrder, type Partition } from './entanglement/partitions'
 export {
   averageEntanglement,
   dataTensor,
@@ -44,3 +45,4 @@ export {
 } from './entanglement/measures'
 export { averageSurrogateEntanglement, featureCorrelations, surrogateEntanglement, type AverageSurrogateOptions } from './entanglement/surrogate'
 export { permuteFeatures, randomSwaps, rearrangeFeatures, type RearrangeOptions } from './entanglement/rearrange'
+export { parseDatasetCsv, type LabeledDataset, type ParseDatasetCsvOptions } from './entanglement/datasets'

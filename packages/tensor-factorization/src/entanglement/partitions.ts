@@ -55,6 +55,43 @@ export function canonicalPartitions2d(height: number, width: number, level: numb
 }
 
 /**
+ * The quad-tree (Z, Morton) order of a height × width grid: the feature order that makes a 1D binary
+ * tree over positions a 2D quad tree over the grid, as the authors' code flattens images before a 1D
+ * network (Alexander et al. 2023): the grid is halved along its rows, each half along its columns,
+ * and so on recursively (halves of odd length split as numpy's array_split, the first one longer).
+ * Returns `order` with order[p] = the row-major index r·width + c of the pixel at position p, so
+ * `permuteFeatures(X, quadTreeOrder(h, w))` flattens row-major images into that order. For a
+ * 2^k × 2^k grid, the 1D canonical partitions of level 2l of the result are the quad-tree blocks of
+ * level l ({@link canonicalPartitions2d}).
+ * @example quadTreeOrder(4, 4).slice(0, 4) // [0, 1, 4, 5]: the top-left 2 × 2 block first
+ */
+export function quadTreeOrder(height: number, width: number): number[] {
+  assertInteger('height', height, { min: 1 })
+  assertInteger('width', width, { min: 1 })
+  const out: number[] = []
+  // split the longer side first (rows on ties), down to single pixels
+  const visit = (r0: number, r1: number, c0: number, c1: number): void => {
+    const h = r1 - r0
+    const w = c1 - c0
+    if (h === 1 && w === 1) {
+      out.push(r0 * width + c0)
+      return
+    }
+    if (h >= w) {
+      const mid = r0 + Math.ceil(h / 2)
+      visit(r0, mid, c0, c1)
+      visit(mid, r1, c0, c1)
+    } else {
+      const mid = c0 + Math.ceil(w / 2)
+      visit(r0, r1, c0, mid)
+      visit(r0, r1, mid, c1)
+    }
+  }
+  visit(0, height, 0, width)
+  return out
+}
+
+/**
  * Check that `partition` is a non-empty proper subset of 0 … numFeatures−1 with distinct integer
  * entries; returns it sorted together with its complement.
  * @internal
