@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gunzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
 import { parseCora, parseSplit } from '../src'
 import { loadCora } from '../src/node'
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'cora')
-const text = (f: string): string => gunzipSync(readFileSync(path.join(dir, `${f}.gz`))).toString('utf8')
 
 describe('parseCora (the browser-safe half of loadCora)', () => {
   test('from the texts of the shipped files it gives what loadCora gives', async () => {
