@@ -19,10 +19,10 @@ export interface Svd {
  * @example const { S } = svd([[3, 0], [0, 4]]) // S = [4, 3]
  */
 export function svd(A: MatrixLike): Svd {
-  const m = toMatrix('A', A)
+  const { m, scale } = scaled(toMatrix('A', A))
   const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: true, computeRightSingularVectors: true })
   const k = Math.min(m.rows, m.columns)
-  const S = Float64Array.from(dec.diagonal.slice(0, k))
+  const S = unscale('svd', Float64Array.from(dec.diagonal.slice(0, k)), scale)
   let U = dec.leftSingularVectors
   let V = dec.rightSingularVectors
   if (U.columns > k) U = U.subMatrix(0, U.rows - 1, 0, k - 1)
@@ -35,19 +35,54 @@ export function svd(A: MatrixLike): Svd {
  * @example singularValues([[0, 2], [1, 0]]) // Float64Array [2, 1]
  */
 export function singularValues(A: MatrixLike): Float64Array {
-  const m = toMatrix('A', A)
+  const { s, scale } = scaledSingularValues(toMatrix('A', A))
+  return unscale('singularValues', s, scale)
+}
+
+/**
+ * Entries beyond [1e-150, 1e150] in magnitude are rescaled by the largest |a_ij| before an SVD, so
+ * that no intermediate square overflows or underflows (within that range nothing changes: same
+ * numbers as before).
+ */
+function scaled(m: Matrix): { m: Matrix; scale: number } {
+  let max = 0
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) max = Math.max(max, Math.abs(m.get(i, j)))
+  if (max === 0 || (max <= 1e150 && max >= 1e-150)) return { m, scale: 1 }
+  return { m: m.clone().div(max), scale: max }
+}
+
+/** Singular values of the rescaled matrix, and the scale to multiply them by. */
+function scaledSingularValues(matrix: Matrix): { s: Float64Array; scale: number } {
+  const { m, scale } = scaled(matrix)
   const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false })
-  return Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns)))
+  return { s: Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns))), scale }
+}
+
+/** s · scale, throwing (naming `fn`) when a singular value overflows float64. */
+function unscale(fn: string, s: Float64Array, scale: number): Float64Array {
+  if (scale === 1) return s
+  for (let i = 0; i < s.length; i++) {
+    const v = (s[i] as number) * scale
+    if (!Number.isFinite(v)) throw new Error(`${fn}: overflow, singular value ${i} is ${(s[i] as number)} × ${scale}, beyond float64's range (scale A down first)`)
+    s[i] = v
+  }
+  return s
 }
 
 function isMatrixArg(x: unknown): boolean {
   return Matrix.isMatrix(x) || (Array.isArray(x) && x.length > 0 && Array.isArray(x[0]))
 }
 
+/** The singular values of a matrix argument, or the given ones, divided by their largest when that is beyond 1e150 (effective rank is scale-free). */
 function spectrum(name: string, x: MatrixLike | VectorLike): Float64Array {
-  if (isMatrixArg(x)) return singularValues(x as MatrixLike)
+  if (isMatrixArg(x)) return scaledSingularValues(toMatrix(name, x)).s
   const s = toVector(name, x)
-  for (let i = 0; i < s.length; i++) if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+  let max = 0
+  for (let i = 0; i < s.length; i++) {
+    if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+    max = Math.max(max, s[i] as number)
+  }
+  if (max > 1e150) for (let i = 0; i < s.length; i++) s[i] = (s[i] as number) / max
   return s
 }
 
@@ -76,7 +111,9 @@ export function effectiveRank(x: MatrixLike | VectorLike): number {
  * @example nuclearNorm([[3, 0], [0, -4]]) // 7
  */
 export function nuclearNorm(A: MatrixLike): number {
-  return singularValues(A).reduce((a, b) => a + b, 0)
+  const n = singularValues(A).reduce((a, b) => a + b, 0)
+  if (!Number.isFinite(n)) throw new Error(`nuclearNorm: overflow, the sum of the singular values exceeds float64's range (scale A down first)`)
+  return n
 }
 
 /** The shape of a matrix or n-d array argument (undefined for a vector, which is compared by length). */
@@ -104,7 +141,19 @@ export function frobeniusNorm(x: MatrixLike | VectorLike | NdArray): number {
   if (scale === 0) return 0
   let s = 0
   for (const a of v) s += (a / scale) * (a / scale)
-  return scale * Math.sqrt(s)
+  const norm = scale * Math.sqrt(s)
+  if (!Number.isFinite(norm)) throw new Error(`frobeniusNorm: overflow, the norm exceeds float64's range (largest |entry| ${scale})`)
+  return norm
+}
+
+/** [scale, Σ (x/scale)²] with scale = max |x| (0 and 0 for a zero vector). */
+function scaledSumOfSquares(v: Float64Array): [number, number] {
+  let scale = 0
+  for (const a of v) scale = Math.max(scale, Math.abs(a))
+  if (scale === 0) return [0, 0]
+  let s = 0
+  for (const a of v) s += (a / scale) * (a / scale)
+  return [scale, s]
 }
 
 /**
@@ -120,9 +169,15 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
   if (sa && sb && sa.join('x') !== sb.join('x')) throw new Error(`estimate: expected the shape of reference (${sb.join('x')}), got ${sa.join('x')}`)
   const d = new Float64Array(a.length)
   for (let i = 0; i < a.length; i++) d[i] = (a[i] as number) - (b[i] as number)
-  const nb = frobeniusNorm(b)
-  const nd = frobeniusNorm(d)
-  return nb === 0 ? nd : nd / nb
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(d[i] as number)) throw new Error(`relativeError: overflow, estimate − reference is ${d[i]} at index ${i} (scale both down first)`)
+  }
+  // Norms as scale·√(Σ (x/scale)²), combined before unscaling: the ratio of two huge norms stays finite.
+  const [ds, dq] = scaledSumOfSquares(d)
+  const [bs, bq] = scaledSumOfSquares(b)
+  const r = bs === 0 ? ds * Math.sqrt(dq) : ds === 0 ? 0 : (ds / bs) * Math.sqrt(dq / bq)
+  if (!Number.isFinite(r)) throw new Error(`relativeError: overflow, ‖estimate − reference‖ / ‖reference‖ exceeds float64's range (reference is tiny, or both are huge)`)
+  return r
 }
 
 /**
@@ -132,8 +187,17 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
  * @example symmetricPower([[4, 0], [0, 9]], 0.5) // [[2, 0], [0, 3]]
  */
 export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number } = {}): Matrix {
-  const m = toMatrix('S', S, { square: true })
+  const given = toMatrix('S', S, { square: true })
   assertFinite('p', p)
+  // S^p = c^p (S/c)^p: entries beyond 1e150 are scaled first, so the eigensolver squares nothing out of range.
+  const { m, scale } = scaled(given)
+  if (scale !== 1) {
+    const out = symmetricPower(m, p, options)
+    const c = Math.pow(scale, p)
+    const r = out.mul(c)
+    for (const v of r.to1DArray()) if (!Number.isFinite(v)) throw new Error(`symmetricPower: overflow, S^${p} has entries beyond float64's range`)
+    return r
+  }
   const tol = options.tol ?? 1e-12
   const n = m.rows
   for (let i = 0; i < n; i++) {
@@ -206,6 +270,8 @@ export function expm(A: MatrixLike): Matrix {
   const n = a.rows
   const I = Matrix.eye(n, n)
   const a1 = norm1(a)
+  // ‖A‖₁ beyond float64 would ask for infinitely many squarings.
+  if (!Number.isFinite(a1)) throw new Error(`A: overflow, ‖A‖₁ exceeds float64's range (expm needs A scaled down)`)
   const A2 = a.mmul(a)
   let U: Matrix
   let V: Matrix
@@ -317,6 +383,7 @@ export function solveDiscreteLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
   const a = toMatrix('A', A, { square: true })
   const q = toMatrix('Q', Q, { rows: a.rows, columns: a.rows })
   const n = a.rows
+  if (scaled(a).scale > 1) throw new Error(`A: overflow, entries beyond 1e150 in magnitude: the products A X Aᵀ of solveDiscreteLyapunov leave float64's range (scale A down)`)
   const { radius } = spectralRadius(a)
   let solveOnce: (rhs: Matrix) => Matrix
   if (radius < 1 - 1e-9) {

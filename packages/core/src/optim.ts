@@ -49,6 +49,10 @@ function checkGrads(params: Params, grads: Params): void {
     if (!g || g.length !== (params[key] as Float64Array).length) {
       throw new Error(`grads: expected '${key}' with ${(params[key] as Float64Array).length} entries`)
     }
+    // A non-finite gradient would write NaN into the parameters: refuse it before any update.
+    for (let i = 0; i < g.length; i++) {
+      if (!Number.isFinite(g[i] as number)) throw new Error(`grads: '${key}' is ${g[i]} at index ${i}; a non-finite gradient would write NaN into the parameters`)
+    }
   }
 }
 
