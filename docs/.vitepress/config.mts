@@ -35,6 +35,18 @@ function copySiteAssets(): void {
 }
 copySiteAssets()
 
+/** Guides in docs/ besides the ones the sidebar names and the paper pages (clusters, benchmarks, …), titled by their first heading. */
+function otherGuides(): DefaultTheme.SidebarItem[] {
+  const named = new Set(['index', 'README', 'DESIGN', 'CONTRIBUTING', 'consumers', 'site', ...PAPERS.map((p) => p.name)])
+  return readdirSync(docs)
+    .filter((f) => f.endsWith('.md') && !named.has(f.slice(0, -3)))
+    .sort()
+    .map((f) => {
+      const heading = /^# (.+)$/m.exec(readFileSync(path.join(docs, f), 'utf8'))?.[1] ?? f.slice(0, -3)
+      return { text: heading.split(' — ')[0]!.replace(/`/g, ''), link: `/${f.slice(0, -3)}` }
+    })
+}
+
 /** The API pages typedoc-vitepress-theme lists (docs/api/typedoc-sidebar.json), when generated. */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
   const file = path.join(docs, 'api', 'typedoc-sidebar.json')
@@ -74,8 +86,8 @@ export default defineConfig({
   cacheDir: '.vitepress/cache',
   cleanUrls: false,
   srcExclude: ['dist/**', 'public/**'],
-  // Links from the guides to the repository's examples/ (files on GitHub, not pages of the site).
-  ignoreDeadLinks: [/(^|\/)\.\.\/examples\//],
+  // Links from the guides to the repository's files outside docs/ (examples/, scripts/: files, not pages).
+  ignoreDeadLinks: [/(^|\/)\.\.\//],
   // No {attrs} syntax: the guides' formulas (e_{y⁺_k}) are text, not attributes.
   markdown: { attrs: { disable: true }, config: (md) => insertDemo(md as never) },
   themeConfig: {
@@ -92,6 +104,7 @@ export default defineConfig({
           { text: 'Design', link: '/DESIGN' },
           { text: 'Contributing', link: '/CONTRIBUTING' },
           { text: 'Using theoryml from npm', link: '/consumers' },
+          ...otherGuides(),
           { text: 'This site', link: '/site' },
         ],
       },
