@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'out/**', 'coverage/**', '**/*.cjs', '**/generated/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'docs/.vitepress/cache/**', 'docs/public/**', 'out/**', 'coverage/**', '**/*.cjs', '**/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

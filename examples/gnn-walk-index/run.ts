@@ -143,7 +143,12 @@ export default defineExperiment<Config>({
     ctx.progress(0.02, 'walk index by hand')
 
     // 2. Interaction needs walks.
-    const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6 }
+    // CPU seconds in Node; wall seconds in a browser (the docs site runs this module in a worker).
+    const cpu = (): number => {
+      if (typeof process === 'undefined') return performance.now() / 1000
+      const u = process.cpuUsage()
+      return (u.user + u.system) / 1e6
+    }
     let c0 = cpu()
     const inter = await interactionExperiment(config, ctx.rng.fork('interaction'), ctx.log)
     ctx.log(`interaction: ${(cpu() - c0).toFixed(1)} s cpu`)

@@ -2,6 +2,7 @@ import { assertInteger, assertKnownOptions, Matrix, resolveRng, type Rng } from 
 import UndirectedGraph from 'graphology'
 import karate from 'graphology-generators/social/karate-club.js'
 import { Graph } from './graph'
+import { assertDisjointSplit } from './split-check'
 
 /** A node-classification data set: graph, node features, integer labels and class names. */
 export interface NodeDataset {
@@ -212,4 +213,83 @@ export function planetoidSplit(labels: ArrayLike<number>, options: PlanetoidSpli
   if (nVal + nTest > rest.length) throw new Error(`val + test: expected at most ${rest.length} nodes outside the training set, got ${nVal + nTest}`)
   const sort = (a: number[]): Int32Array => Int32Array.from(a).sort()
   return { train: sort(train), val: sort(rest.slice(0, nVal)), test: sort(rest.slice(nVal, nVal + nTest)) }
+}
+
+/**
+ * Parse a split file's text, a JSON object `{ train, val, test }` of node ids (as in LINQS
+ * `planetoid-split.json`), into node indices of `data` (its `ids`). The parts must be disjoint.
+ * Errors name the file (`name`, default 'split') and the unknown id.
+ * @example const split = parseSplit('{"train":["35"],"val":["1033"],"test":["103482"]}', data)
+ */
+export function parseSplit(text: string, data: Pick<NodeDataset, 'ids'>, name = 'split'): NodeSplit {
+  if (typeof text !== 'string') throw new Error(`text: expected the text of a split JSON file (${name})`)
+  if (!data || !Array.isArray(data.ids)) throw new Error('data: expected a data set with node ids (parseLinqs output)')
+  let raw: Record<string, unknown>
+  try {
+    raw = JSON.parse(text) as Record<string, unknown>
+  } catch (err) {
+    throw new Error(`${name}: not valid JSON (${(err as Error).message})`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${name}: expected an object { train, val, test } of node ids`)
+  const byId = new Map(data.ids.map((id, i) => [id, i]))
+  const part = (key: 'train' | 'val' | 'test'): Int32Array => {
+    const list = raw[key]
+    if (!Array.isArray(list)) throw new Error(`${name}: expected an array '${key}'`)
+    return Int32Array.from(list, (id: unknown) => {
+      const i = byId.get(String(id))
+      if (i === undefined) throw new Error(`${name}: '${key}' names unknown node id '${String(id)}'`)
+      return i
+    })
+  }
+  const split = { train: part('train'), val: part('val'), test: part('test') }
+  assertDisjointSplit(split, name.replace(/^.*[\\/]/, ''))
+  return split
+}
+
+/** Cora as `loadCora()` (from `@theoryml/gnn-walk-index/node`) and {@link parseCora} return it: a {@link NodeDataset} with both of its standard splits. */
+export interface CoraDataset extends NodeDataset {
+  /** The Planetoid split (140 / 500 / 1000 nodes), the same object as `splits.planetoid`. */
+  split: NodeSplit
+  splits: {
+    /** Yang, Cohen & Salakhutdinov (2016): 20 training nodes per class, 500 validation, 1000 test. */
+    planetoid: NodeSplit
+    /**
+     * The uniformly random 80% / 10% / 10% split of the walk-index paper's edge-removal experiments
+     * (2166 / 270 / 272 nodes): `randomSplit(2708, { train: 0.8, val: 0.1, rng: 1 })`.
+     */
+    random: NodeSplit
+  }
+}
+
+/** Texts of the three Cora files that {@link parseCora} takes (already decompressed). */
+export interface CoraTexts {
+  /** `cora.content`: one paper a line, id, 1433 binary features, class. */
+  content: string
+  /** `cora.cites`: one citation a line, two paper ids. */
+  cites: string
+  /** `planetoid-split.json`: `{ train, val, test }` paper ids. */
+  split: string
+}
+
+/**
+ * Cora from the texts of its three files: the browser-safe half of `loadCora()` (which reads and
+ * gunzips the copy shipped in this package's `data/cora`, then calls this). In a browser, fetch
+ * the `.gz` files and decompress them with `DecompressionStream('gzip')`. Returns the data set with
+ * the Planetoid split and the walk-index paper's random 80/10/10 split
+ * (`randomSplit(n, { train: 0.8, val: 0.1, rng: 1 })`). Errors name the file and line.
+ * @example
+ * const text = async (f) => new Response((await fetch(`data/cora/${f}.gz`)).body.pipeThrough(new DecompressionStream('gzip'))).text()
+ * const cora = parseCora({ content: await text('cora.content'), cites: await text('cora.cites'), split: await text('planetoid-split.json') })
+ * cora.graph.numEdges // 5278
+ */
+export function parseCora(texts: CoraTexts): CoraDataset {
+  if (!texts || typeof texts !== 'object') throw new Error('texts: expected { content, cites, split } (the texts of the three Cora files)')
+  assertKnownOptions('parseCora', texts, ['content', 'cites', 'split'])
+  for (const k of ['content', 'cites', 'split'] as const) {
+    if (typeof texts[k] !== 'string') throw new Error(`${k}: expected the text of Cora's ${k === 'split' ? 'planetoid-split.json' : `cora.${k}`} file`)
+  }
+  const data = parseLinqs(texts.content, texts.cites, { contentName: 'cora.content', citesName: 'cora.cites' })
+  const planetoid = parseSplit(texts.split, data, 'planetoid-split.json')
+  const random = randomSplit(data.graph.numNodes, { train: 0.8, val: 0.1, rng: 1 })
+  return { ...data, split: planetoid, splits: { planetoid, random } }
 }

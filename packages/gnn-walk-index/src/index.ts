@@ -4,7 +4,8 @@
  * Ability of Graph Neural Networks to Model Interactions Between Vertices"). This root entry loads no
  * tfjs. The GNNs and their trainer are the tfjs track, `@theoryml/gnn-walk-index/tf`; reading data
  * sets from disk lives in the Node-only entry `@theoryml/gnn-walk-index/node`: `loadCora()` for the
- * Cora copy shipped in the package, `loadLinqs(dir)` for your own LINQS files.
+ * Cora copy shipped in the package, `loadLinqs(dir)` for your own LINQS files. `parseCora(texts)`
+ * here is the browser-safe half of `loadCora()` (the texts fetched and decompressed by the caller).
  * @packageDocumentation
  */
 export { Graph, fromEdges, fromGraphology, toGraphology, type EdgesLike } from './graph'
@@ -12,9 +13,13 @@ export { boundary, vertexWalkIndices, walkCounts, walkIndex, type WalkIndexOptio
 export { oneWis, wis, type OneWisOptions, type SparsifyResult, type WisOptions } from './wis'
 export {
   karateClub,
+  parseCora,
   parseLinqs,
+  parseSplit,
   planetoidSplit,
   randomSplit,
+  type CoraDataset,
+  type CoraTexts,
   type NodeDataset,
   type NodeSplit,
   type ParseLinqsOptions,

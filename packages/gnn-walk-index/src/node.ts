@@ -9,8 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 // Through the package's main entry (external in the build), so graphs share one `Graph` class.
-import { parseLinqs, randomSplit, type NodeDataset, type NodeSplit } from '@theoryml/gnn-walk-index'
-import { assertDisjointSplit } from './split-check'
+import { parseCora, parseLinqs, parseSplit, type CoraDataset, type NodeDataset, type NodeSplit } from '@theoryml/gnn-walk-index'
 
 /**
  * Read a data set in the LINQS text format from a folder holding one `*.content` and one `*.cites`
@@ -46,42 +45,10 @@ function readText(file: string): string {
 }
 
 function readSplit(file: string, data: NodeDataset): NodeSplit {
-  let raw: Record<string, unknown>
-  try {
-    raw = JSON.parse(readText(file)) as Record<string, unknown>
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`)
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: expected an object { train, val, test } of node ids`)
-  const byId = new Map(data.ids.map((id, i) => [id, i]))
-  const part = (name: 'train' | 'val' | 'test'): Int32Array => {
-    const list = raw[name]
-    if (!Array.isArray(list)) throw new Error(`${file}: expected an array '${name}'`)
-    return Int32Array.from(list, (id: unknown) => {
-      const i = byId.get(String(id))
-      if (i === undefined) throw new Error(`${file}: '${name}' names unknown node id '${String(id)}'`)
-      return i
-    })
-  }
-  const split = { train: part('train'), val: part('val'), test: part('test') }
-  assertDisjointSplit(split, path.basename(file))
-  return split
+  return parseSplit(readText(file), data, file)
 }
 
-/** Cora as {@link loadCora} returns it: a {@link NodeDataset} with both of its standard splits. */
-export interface CoraDataset extends NodeDataset {
-  /** The Planetoid split (140 / 500 / 1000 nodes), the same object as `splits.planetoid`. */
-  split: NodeSplit
-  splits: {
-    /** Yang, Cohen & Salakhutdinov (2016): 20 training nodes per class, 500 validation, 1000 test. */
-    planetoid: NodeSplit
-    /**
-     * The uniformly random 80% / 10% / 10% split of the walk-index paper's edge-removal experiments
-     * (2166 / 270 / 272 nodes): `randomSplit(2708, { train: 0.8, val: 0.1, rng: 1 })`.
-     */
-    random: NodeSplit
-  }
-}
+export type { CoraDataset } from '@theoryml/gnn-walk-index'
 
 /** The folder of the shipped Cora files: `data/cora` at the package root, one level above `src/` and `dist/`. */
 function coraDir(): string {
@@ -105,9 +72,10 @@ function coraDir(): string {
 export function loadCora(): CoraDataset {
   const dir = coraDir()
   if (!existsSync(dir)) throw new Error(`loadCora: the shipped data folder '${dir}' is missing (is the package's 'data' folder installed?)`)
-  const data = loadLinqs(dir)
-  if (!data.split) throw new Error(`loadCora: '${dir}' has no planetoid-split.json.gz`)
-  const planetoid = data.split
-  const random = randomSplit(data.graph.numNodes, { train: 0.8, val: 0.1, rng: 1 })
-  return { ...data, split: planetoid, splits: { planetoid, random } }
+  const file = (name: string): string => {
+    const f = path.join(dir, `${name}.gz`)
+    if (!existsSync(f)) throw new Error(`loadCora: '${dir}' has no ${name}.gz`)
+    return readText(f)
+  }
+  return parseCora({ content: file('cora.content'), cites: file('cora.cites'), split: file('planetoid-split.json') })
 }
