@@ -268,32 +268,37 @@ interface SeedRow {
   measured: Record<string, Claim['measured']>
 }
 
-/** Collect the claims of every example over seeds (claims matched by their statement, in first-seen order). */
+/**
+ * Collect the claims of every example over seeds. Claims are matched by position when the example
+ * states the same number of claims at every seed (statements may quote measured numbers, which
+ * differ between seeds; the row shows the statement of the first seed), otherwise by statement.
+ */
 function seedRows(outcomes: readonly Outcome[]): SeedRow[] {
-  const rows = new Map<string, SeedRow>()
-  for (const o of outcomes) {
-    if (!o.result) {
-      const key = `${o.name}\u0000(crashed)`
-      const row = rows.get(key) ?? { example: o.name, claim: '(the example crashed)', expected: 'no crash', held: 0, seeds: 0, failedSeeds: [], measured: {} }
-      row.seeds++
-      row.failedSeeds.push(o.seed)
-      row.measured[String(o.seed)] = o.error ?? 'crashed'
-      rows.set(key, row)
-      continue
+  const out: SeedRow[] = []
+  for (const name of [...new Set(outcomes.map((o) => o.name))]) {
+    const mine = outcomes.filter((o) => o.name === name)
+    const ran = mine.filter((o) => o.result)
+    const counts = new Set(ran.map((o) => o.result!.claims.length))
+    const byIndex = counts.size === 1
+    const rows = new Map<string, SeedRow>()
+    for (const o of ran) {
+      o.result!.claims.forEach((c, i) => {
+        const key = byIndex ? String(i) : c.statement
+        const row = rows.get(key) ?? { example: name, claim: c.statement, ...(c.paper !== undefined ? { paper: c.paper } : {}), expected: c.expected, held: 0, seeds: 0, failedSeeds: [], measured: {} }
+        row.seeds++
+        if (c.holds) row.held++
+        else row.failedSeeds.push(o.seed)
+        row.measured[String(o.seed)] = c.measured
+        rows.set(key, row)
+      })
     }
-    for (const c of o.result.claims) {
-      const key = `${o.name}\u0000${c.statement}`
-      const row = rows.get(key) ?? { example: o.name, claim: c.statement, ...(c.paper !== undefined ? { paper: c.paper } : {}), expected: c.expected, held: 0, seeds: 0, failedSeeds: [], measured: {} }
-      row.seeds++
-      if (c.holds) row.held++
-      else row.failedSeeds.push(o.seed)
-      row.measured[String(o.seed)] = c.measured
-      rows.set(key, row)
+    out.push(...rows.values())
+    const crashed = mine.filter((o) => !o.result)
+    if (crashed.length) {
+      out.push({ example: name, claim: '(the example crashed)', expected: 'no crash', held: 0, seeds: crashed.length, failedSeeds: crashed.map((o) => o.seed), measured: Object.fromEntries(crashed.map((o) => [String(o.seed), o.error ?? 'crashed'])) })
     }
   }
-  // Group by example in the examples' order (a crash row may come before the claims of later seeds).
-  const order = [...new Set(outcomes.map((o) => o.name))]
-  return [...rows.values()].sort((a, b) => order.indexOf(a.example) - order.indexOf(b.example))
+  return out
 }
 
 /**
