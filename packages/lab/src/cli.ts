@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Claim, TaskContext } from './experiment'
 import { EXPECTED_FILES, exampleFile, listExamples } from './load'
@@ -224,8 +225,12 @@ async function runJobs(jobs: readonly ReproJob[], workers: number, io: CliIo, em
   const done: Array<Outcome | undefined> = []
   let next = 0
   let finished = 0
+  // Longest first (by the seconds the last run into the same folder took; unknown ones first), so
+  // the last job to finish is a short one; the output order does not depend on it.
+  const order = jobs.map((job, i) => ({ i, last: lastSeconds(job) })).sort((a, b) => b.last - a.last || a.i - b.i).map((x) => x.i)
   try {
-    await Promise.all(jobs.map(async (job, i) => {
+    await Promise.all(order.map(async (i) => {
+      const job = jobs[i] as ReproJob
       const t0 = performance.now()
       let o: Outcome
       try {
@@ -251,6 +256,16 @@ async function runJobs(jobs: readonly ReproJob[], workers: number, io: CliIo, em
     await pool.destroy()
   }
   return outcomes
+}
+
+/** Seconds the job took when last run into its folder (its result.json), Infinity when unknown. */
+function lastSeconds(job: ReproJob): number {
+  try {
+    const seconds = (JSON.parse(readFileSync(path.join(job.dir, 'result.json'), 'utf8')) as { seconds?: unknown }).seconds
+    return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : Infinity
+  } catch {
+    return Infinity
+  }
 }
 
 /** Per claim over seeds: how many seeds it held at, and what it measured at each. */

@@ -51,12 +51,12 @@ describe('repro on worker threads and over seeds', () => {
     const docs = []
     for (const workers of ['1', '2']) {
       const c = capture()
-      const code = await main(['repro', 'least-squares', 'linear-nets', '--json', '--workers', workers, '--out', path.join(tmp, `out-w${workers}`), '--examples', path.join(root, 'examples')], c.io)
+      const code = await main(['repro', 'least-squares', 'likelihood-displacement', '--json', '--workers', workers, '--out', path.join(tmp, `out-w${workers}`), '--examples', path.join(root, 'examples')], c.io)
       expect(c.stderr()).not.toMatch(/crashed/)
       expect(code).toBe(0)
       docs.push(JSON.parse(c.stdout().replaceAll(`out-w${workers}`, 'out-w')) as { summary: Array<{ name: string }> })
     }
-    expect(docs[0]!.summary.map((r) => r.name)).toEqual(['least-squares', 'linear-nets'])
+    expect(docs[0]!.summary.map((r) => r.name)).toEqual(['least-squares', 'likelihood-displacement'])
     expect(stripSeconds(docs[1])).toEqual(stripSeconds(docs[0]))
   }, 900_000)
 
