@@ -3,7 +3,7 @@
  * that differ in length scale) and Breiman's waveform data (generated, as in the UCI
  * "Waveform Database Generator (Version 2)": 21 noisy mixtures of triangular waves + 19 noise features).
  */
-import { Matrix, type Rng } from '@theoryml/core'
+import { dmath, Matrix, type Rng } from '@theoryml/core'
 import { CholeskyDecomposition } from 'ml-matrix'
 
 export interface Dataset {
@@ -14,7 +14,7 @@ export interface Dataset {
 /** Lower Cholesky factor of the squared-exponential covariance exp(−(i − j)²/(2ℓ²)) on D points. */
 function seFactor(D: number, ell: number): Matrix {
   const K = new Matrix(D, D)
-  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) K.set(i, j, Math.exp(-((i - j) ** 2) / (2 * ell * ell)) + (i === j ? 1e-6 : 0))
+  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) K.set(i, j, dmath.exp(-((i - j) ** 2) / (2 * ell * ell)) + (i === j ? 1e-6 : 0))
   return new CholeskyDecomposition(K).lowerTriangularMatrix
 }
 

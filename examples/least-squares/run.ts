@@ -3,7 +3,7 @@
  * closed-form solution w* = (XᵀX)⁻¹Xᵀy at the linear rate (1 − η λ_min)ᵗ of the theory.
  * Uses only @theoryml/core and @theoryml/lab: the template for every paper example.
  */
-import { Matrix, relativeError, singularValues, train } from '@theoryml/core'
+import { dmath, Matrix, relativeError, singularValues, train } from '@theoryml/core'
 import { solve } from 'ml-matrix'
 import { claim, defineExperiment } from '@theoryml/lab'
 
@@ -64,7 +64,7 @@ export default defineExperiment<Config>({
     // Measured contraction per step, before round-off floors the distance, against 1 − λ_min/λ_max.
     let k = dist.findIndex((v) => v < 1e-8)
     if (k <= 0) k = dist.length - 1
-    const measuredRate = Math.pow((dist[k] as number) / (dist[0] as number), 1 / (history.step[k] as number))
+    const measuredRate = dmath.pow((dist[k] as number) / (dist[0] as number), 1 / (history.step[k] as number))
     const bound = 1 - lmin / lmax
     ctx.progress(1, 'done')
     return {
@@ -77,7 +77,7 @@ export default defineExperiment<Config>({
           y: { label: '‖w − w*‖ / ‖w*‖', log: true },
           lines: [
             { name: 'gradient descent', x: history.step, y: dist },
-            { name: 'bound (1 − λmin/λmax)^t', x: history.step, y: history.step.map((t) => Math.pow(bound, t)) },
+            { name: 'bound (1 − λmin/λmax)^t', x: history.step, y: history.step.map((t) => dmath.pow(bound, t)) },
           ],
         },
       },

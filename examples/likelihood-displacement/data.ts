@@ -3,7 +3,7 @@
  * @theoryml/preference-opt: the 8-token polarity vocabulary of experiment 1 and the LM-like hidden
  * states of the multi-token pairs of experiments 3–4.
  */
-import { Matrix, type Rng } from '@theoryml/core'
+import { dmath, Matrix, type Rng } from '@theoryml/core'
 import { pseudoInverse } from 'ml-matrix'
 import { ufmPolicy, type PreferencePair, type UfmPolicy } from '@theoryml/preference-opt'
 
@@ -45,7 +45,7 @@ export function polarityModel(o: PolarityOptions): UfmPolicy {
   }
   const model = ufmPolicy({ vocab: V, dim: o.dim, unembedding: W, rng: o.rng.fork('model') })
   // Centered logits of π₀; the centering P = I − 11ᵀ/V removes the softmax's shift invariance.
-  const logits = INITIAL.map(Math.log)
+  const logits = INITIAL.map(dmath.log)
   const mean = logits.reduce((s, v) => s + v, 0) / V
   const P = Matrix.eye(V).sub(Matrix.ones(V, V).div(V))
   const h = pseudoInverse(P.mmul(W)).mmul(Matrix.columnVector(logits.map((v) => v - mean)))

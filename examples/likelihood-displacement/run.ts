@@ -13,6 +13,7 @@ import {
   preferenceLossAndGrad, trainPreference, ufmPolicy, type PreferencePair, type UfmPolicy,
 } from '@theoryml/preference-opt'
 import { INITIAL, NEVER, NO, SURE, TOKENS, YES, lmLikePairs, polarityModel } from './data'
+import { dmath } from '@theoryml/core'
 
 interface Config {
   /** Experiment 1: the polarity vocabulary. */
@@ -26,7 +27,7 @@ interface Config {
 }
 
 const fmt = (v: number, digits = 3): string => (v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) ? v.toFixed(digits) : v.toExponential(2))
-const prob = (m: UfmPolicy, z: number): number => Math.exp(m.nextTokenLogProbs('x')[z] as number)
+const prob = (m: UfmPolicy, z: number): number => dmath.exp(m.nextTokenLogProbs('x')[z] as number)
 
 interface SettingResult {
   name: string

@@ -4,7 +4,7 @@
  * layer) than through w itself; for ℓ2 there is no such gain. Learning rates are tuned per model on
  * the same grid; losses are reported as excess over the optimum L*.
  */
-import { Matrix, type Rng } from '@theoryml/core'
+import { dmath, Matrix, type Rng } from '@theoryml/core'
 import { claim, type Claim, type Figure } from '@theoryml/lab'
 import { lpLoss, lpLossAndGrad, lpRegression } from '@theoryml/linear-nets'
 import { solve } from 'ml-matrix'
@@ -29,7 +29,7 @@ interface Out { metrics: Record<string, unknown>; figures: Record<string, Figure
 function makeData(cfg: AccelerationConfig, rng: Rng): { X: Matrix; y: Float64Array } {
   const { samples: n, features: d } = cfg
   const X = new Matrix(n, d)
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X.set(i, j, rng.normal() * Math.pow(10, (-cfg.decay * j) / (d - 1)))
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X.set(i, j, rng.normal() * dmath.pow(10, (-cfg.decay * j) / (d - 1)))
   const w = rng.fillNormal(new Float64Array(d))
   const y = new Float64Array(n)
   for (let i = 0; i < n; i++) {
@@ -52,7 +52,7 @@ function optimum(X: Matrix, y: Float64Array, p: number): number {
     for (let i = 0; i < X.rows; i++) {
       let r = -(y[i] as number)
       for (let j = 0; j < d; j++) r += X.get(i, j) * (w[j] as number)
-      const c = ((p - 1) * Math.pow(Math.abs(r), p - 2)) / X.rows
+      const c = ((p - 1) * dmath.pow(Math.abs(r), p - 2)) / X.rows
       for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) H.set(a, b, H.get(a, b) + c * X.get(i, a) * X.get(i, b))
     }
     const step = solve(H, Matrix.columnVector(Array.from(g))).to1DArray()
@@ -92,7 +92,7 @@ export function runAcceleration(cfg: AccelerationConfig, rng: Rng, progress: (f:
     perData.push({ ratio4: get(4, 2).excess / get(4, 1).excess, ratio2: get(2, 2).excess / get(2, 1).excess, fits })
     progress((k + 1) / cfg.datasets)
   }
-  const geo = (v: number[]) => Math.exp(v.reduce((a, b) => a + Math.log(b), 0) / v.length)
+  const geo = (v: number[]) => dmath.exp(v.reduce((a, b) => a + dmath.log(b), 0) / v.length)
   const gain4 = geo(perData.map((d) => d.ratio4))
   const gain2 = geo(perData.map((d) => d.ratio2))
   const allLower4 = perData.every((d) => d.ratio4 < 1)

@@ -6,6 +6,7 @@
  */
 export { Matrix } from 'ml-matrix'
 export { createRng, resolveRng, type Rng } from './rng'
+export { dmath } from './dmath'
 export { packObservations, sampleObservations, unobservedEntries, type Observations, type PackedObservations, type SampleObservationsOptions } from './observations'
 export {
   assertFinite,

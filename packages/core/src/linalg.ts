@@ -1,6 +1,7 @@
 import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
+import { dmath } from './dmath'
 
 /** A singular value decomposition A = U diag(S) Vᵀ, singular values in descending order. */
 export interface Svd {
@@ -64,10 +65,10 @@ export function effectiveRank(x: MatrixLike | VectorLike): number {
   for (const v of s) {
     if (v > 0) {
       const p = v / total
-      h -= p * Math.log(p)
+      h -= p * dmath.log(p)
     }
   }
-  return Math.exp(h)
+  return dmath.exp(h)
 }
 
 /**
@@ -152,7 +153,7 @@ export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number
   const f = lambda.map((l, i) => {
     if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
     if (l <= cut) return p === 0 ? 1 : 0
-    return Math.pow(l, p)
+    return dmath.pow(l, p)
   })
   const out = new Matrix(n, n)
   for (let i = 0; i < n; i++) {
@@ -222,7 +223,7 @@ export function expm(A: MatrixLike): Matrix {
     })
     U = a.mmul(u)
   } else {
-    squarings = Math.max(0, Math.ceil(Math.log2(a1 / PADE13.theta)))
+    squarings = Math.max(0, Math.ceil(dmath.log2(a1 / PADE13.theta)))
     const scale = 2 ** -squarings
     const As = Matrix.mul(a, scale)
     const B2 = Matrix.mul(A2, scale * scale)

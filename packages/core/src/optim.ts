@@ -1,4 +1,5 @@
 import { assertKnownOptions, assertPositive } from './validate'
+import { dmath } from './dmath'
 
 /** Named float64 parameters, updated in place by optimizers. */
 export type Params = Record<string, Float64Array>
@@ -158,8 +159,8 @@ export function adam(options: AdamOptions): Optimizer {
   const m1 = new Map<string, Float64Array>()
   const m2 = new Map<string, Float64Array>()
   return optimizer('adam', options.lr, false, (params, grads, lr, t) => {
-    const c1 = 1 - Math.pow(b1, t)
-    const c2 = 1 - Math.pow(b2, t)
+    const c1 = 1 - dmath.pow(b1, t)
+    const c2 = 1 - dmath.pow(b2, t)
     for (const key in params) {
       const p = params[key] as Float64Array
       const g = grads[key] as Float64Array
@@ -207,7 +208,7 @@ export function groupRmsprop(options: GroupRmspropOptions): Optimizer {
       for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number)
     }
     s = beta * s + (1 - beta) * sq
-    return scaledDescent(params, grads, lr / (Math.sqrt(s / (1 - Math.pow(beta, t))) + eps))
+    return scaledDescent(params, grads, lr / (Math.sqrt(s / (1 - dmath.pow(beta, t))) + eps))
   }, () => { s = 0 })
 }
 

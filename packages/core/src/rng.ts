@@ -1,4 +1,5 @@
 import { assertFinite, assertInteger } from './validate'
+import { dmath } from './dmath'
 
 /** A seeded pseudo-random stream (xoshiro128**, seeded by splitmix32): same seed, same numbers, bit for bit. */
 export interface Rng {
@@ -94,9 +95,9 @@ export function createRng(seed: number): Rng {
     let u = 0
     while (u === 0) u = uniform()
     const v = uniform()
-    const r = Math.sqrt(-2 * Math.log(u))
-    spare = r * Math.sin(2 * Math.PI * v)
-    return r * Math.cos(2 * Math.PI * v)
+    const r = Math.sqrt(-2 * dmath.log(u))
+    spare = r * dmath.sin(2 * Math.PI * v)
+    return r * dmath.cos(2 * Math.PI * v)
   }
   const int = (n: number): number => {
     assertInteger('n', n, { min: 1, max: TWO_POW_32 })

@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions, assertPositive, inverse, Matrix, resolveRng, type Rng } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, dmath, inverse, Matrix, resolveRng, type Rng } from '@theoryml/core'
 import { assertGraph } from './brand'
 import type { Graph } from './graph'
 import { nonLoopEdges, type SparsifyResult } from './wis'
@@ -131,7 +131,7 @@ export function spectralSparsify(graph: Graph, options: SpectralSparsifyOptions 
   for (const e of candidates) {
     let u = rng.uniform()
     while (u === 0) u = rng.uniform()
-    key[e] = Math.log(u) / Math.max(R[e]!, 1e-12)
+    key[e] = dmath.log(u) / Math.max(R[e]!, 1e-12)
   }
   candidates.sort((a, b) => key[a]! - key[b]! || a - b)
   const order = Int32Array.from(candidates.slice(0, removeCount))

@@ -3,7 +3,7 @@
  * chain rule, and balancedness (Cohen & Razin, lecture notes on linear neural networks; Arora, Cohen,
  * Hazan 2018).
  */
-import { Matrix, assertFinite, assertInteger, assertKnownOptions, resolveRng, svd, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
+import { assertFinite, assertInteger, assertKnownOptions, dmath, Matrix, type MatrixLike, resolveRng, type Rng, svd, toMatrix } from '@theoryml/core'
 
 /** The initialization schemes of {@link initDeepLinear}. */
 export type DeepLinearInit = 'gaussian' | 'balanced' | 'identity' | 'orthogonal'
@@ -111,7 +111,7 @@ export function initDeepLinear(options: InitDeepLinearOptions): Matrix[] {
   const { U, S, V } = svd(A)
   let r = S.length
   for (let j = 1; j < N; j++) r = Math.min(r, dims[j] as number)
-  const root = Array.from(S.subarray(0, r), (s) => Math.pow(s, 1 / N))
+  const root = Array.from(S.subarray(0, r), (s) => dmath.pow(s, 1 / N))
   const ws: Matrix[] = []
   for (let j = 0; j < N; j++) {
     const [rows, cols] = shapeOf(j)

@@ -3,7 +3,7 @@
  * gradient flow on balanced layers moves the product W = W_N⋯W₁ by a preconditioned gradient, and its
  * singular values by σ̇_r = −N σ_r^{2−2/N} ⟨∇, u_r v_rᵀ⟩.
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, svd, symmetricPower, toMatrix, type MatrixLike } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, dmath, Matrix, type MatrixLike, svd, symmetricPower, toMatrix } from '@theoryml/core'
 
 /** Options of {@link endToEndStep}. */
 export interface EndToEndStepOptions {
@@ -63,7 +63,7 @@ export function singularValueDynamics(W: MatrixLike, gradW: MatrixLike, depth: n
     let proj = 0
     for (let i = 0; i < w.rows; i++) proj += U.get(i, r) * GV.get(i, r)
     const s = S[r] as number
-    out[r] = -depth * Math.pow(s * s, 1 - 1 / depth) * proj
+    out[r] = -depth * dmath.pow(s * s, 1 - 1 / depth) * proj
   }
   return out
 }

@@ -3,7 +3,7 @@
  * optimization of deep networks: implicit acceleration by overparameterization" (Arora, Cohen,
  * Hazan 2018, Section 8).
  */
-import { Matrix, TRAINER_OPTION_KEYS, assertFinite, assertKnownOptions, toMatrix, toVector, type MatrixLike, type TrainerResult } from '@theoryml/core'
+import { assertFinite, assertKnownOptions, dmath, Matrix, type MatrixLike, toMatrix, toVector, TRAINER_OPTION_KEYS, type TrainerResult } from '@theoryml/core'
 import { toFlat } from '@theoryml/core'
 import type { DeepLinearInit } from './deep-linear'
 import { FACTORIZATION_DEFAULTS, initialLayers, runDeepLinear, type DeepFactorizationOptions } from './factorization'
@@ -91,7 +91,7 @@ function lpLossFlat(X: Float64Array, y: Float64Array, n: number, d: number, w: F
     let ap1: number
     if (p === 2) ap1 = a
     else if (p === 4) ap1 = a * a * a
-    else ap1 = Math.pow(a, p - 1)
+    else ap1 = dmath.pow(a, p - 1)
     loss += ap1 * a
     const c = (r < 0 ? -ap1 : ap1) / n
     if (c !== 0) for (let j = 0; j < d; j++) grad[j] = (grad[j] as number) + c * (X[off + j] as number)

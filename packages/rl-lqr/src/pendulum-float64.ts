@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions, resolveOptimizer, resolveRng, toMatrix, trainerLoop, type MatrixLike, type Params, type Rng, type TrainerState } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, dmath, type MatrixLike, type Params, resolveOptimizer, resolveRng, type Rng, toMatrix, trainerLoop, type TrainerState } from '@theoryml/core'
 import { TRAIN_PENDULUM_CONTROLLER_DEFAULTS, assertPendulum, checkTrainPendulumOptions, rolloutTargets, type Pendulum, type RolloutCostOptions, type TrainPendulumOptionsOf, type TrainPendulumResultOf } from './pendulum'
 
 /**
@@ -174,7 +174,7 @@ export class PendulumKernel {
           const th = s[2 * i] as number
           const om = s[2 * i + 1] as number
           next[2 * i] = th + dt * om
-          next[2 * i + 1] = om + (dt * ((u[i] as number) - m * g * Math.sin(th))) / inertia
+          next[2 * i + 1] = om + (dt * ((u[i] as number) - m * g * dmath.sin(th))) / inertia
         }
       }
     }
@@ -198,7 +198,7 @@ export class PendulumKernel {
         const th = s[2 * i] as number
         const lt = h < H ? (lamNext[2 * i] as number) : 0
         const lo = h < H ? (lamNext[2 * i + 1] as number) : 0
-        lam[2 * i] = w * (th - (target[2 * i] as number)) + lt - (lo * dt * m * g * Math.cos(th)) / inertia
+        lam[2 * i] = w * (th - (target[2 * i] as number)) + lt - (lo * dt * m * g * dmath.cos(th)) / inertia
         lam[2 * i + 1] = w * ((s[2 * i + 1] as number) - (target[2 * i + 1] as number)) + dt * lt + lo
         delta[i] = w * cu * (u[i] as number) + (lo * dt) / inertia
       }

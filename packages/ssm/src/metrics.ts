@@ -1,4 +1,4 @@
-import { assertFiniteArray, assertInteger, assertKnownOptions, resolveRng, type Rng, type VectorLike } from '@theoryml/core'
+import { assertFiniteArray, assertInteger, assertKnownOptions, dmath, resolveRng, type Rng, type VectorLike } from '@theoryml/core'
 import { assertSsm, impulseInto, type DiagonalSsm } from './ssm'
 
 /** Options of {@link extrapolationError}. */
@@ -93,7 +93,7 @@ export function effectiveRankOfA(a: VectorLike): number {
   let h = 0
   for (let i = 0; i < a.length; i++) {
     const p = Math.abs(a[i] as number) / total
-    if (p > 0) h -= p * Math.log(p)
+    if (p > 0) h -= p * dmath.log(p)
   }
-  return Math.exp(h)
+  return dmath.exp(h)
 }

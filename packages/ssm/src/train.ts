@@ -1,4 +1,4 @@
-import { assertInteger, assertKnownOptions, assertPositive, resolveOptimizer, resolveRng, TRAINER_OPTION_KEYS, type Optimizer, type Recorder, type Rng, type TrainerOptions, type TrainerResult, type TrainerState } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, dmath, type Optimizer, type Recorder, resolveOptimizer, resolveRng, type Rng, TRAINER_OPTION_KEYS, type TrainerOptions, type TrainerResult, type TrainerState } from '@theoryml/core'
 import type { SequenceDataset } from './data'
 import { assertDataset, ssmObjective, type SsmGrad } from './gradient'
 import { effectiveRankOfA, impulseErrorOf } from './metrics'
@@ -206,7 +206,7 @@ export function studentInit(options: StudentInitOptions): DiagonalSsm {
   assertPositive('bcStd', bcStd)
   const dist = options.distribution ?? 'normal'
   if (dist !== 'normal' && dist !== 'uniform') throw new Error(`distribution: expected 'normal' or 'uniform', got '${String(dist)}'`)
-  const diff = options.diff ?? 0.05 / Math.exp(5 * Math.log10(1 / std))
+  const diff = options.diff ?? 0.05 / dmath.exp(5 * dmath.log10(1 / std))
   assertPositive('diff', diff, true)
   const warm = options.warm ?? 0
   assertPositive('warm', warm, true)

@@ -1,4 +1,4 @@
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, toVector, type History, type VectorLike } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, dmath, type History, Matrix, toVector, type VectorLike } from '@theoryml/core'
 import { marginLoss, resolveLossOptions, type PreferenceLossOptions, type PreferenceLossType } from './loss'
 import type { PreferenceReference } from './train-preference'
 import { checkPair, logSoftmaxRows, type PreferencePair, type UfmPolicy } from './ufm'
@@ -99,7 +99,7 @@ function seqInfo(model: UfmPolicy, prompt: PreferencePair['prompt'], y: readonly
   const residuals = states.map((h, k) => {
     const l = logSoftmaxRows(model.W, V, model.dim, h, new Float64Array(V))
     logp += l[y[k] as number] as number
-    const r = l.map((v) => -Math.exp(v))
+    const r = l.map((v) => -dmath.exp(v))
     r[y[k] as number] = (r[y[k] as number] as number) + 1
     return r
   })

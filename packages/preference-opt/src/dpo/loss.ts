@@ -1,4 +1,4 @@
-import { assertFinite, assertKnownOptions, assertPositive, toVector, type VectorLike } from '@theoryml/core'
+import { assertFinite, assertKnownOptions, assertPositive, dmath, toVector, type VectorLike } from '@theoryml/core'
 
 /** The DPO-family losses: `'dpo'` (sigmoid, with cDPO label smoothing), `'ipo'`, `'hinge'` (SLiC), `'robust'` (rDPO). */
 export type PreferenceLossType = 'dpo' | 'ipo' | 'hinge' | 'robust'
@@ -110,7 +110,7 @@ export function resolveLossOptions(options: PreferenceLossOptions | PreferenceLo
  * @example logSigmoid(0) // −ln 2
  */
 export function logSigmoid(x: number): number {
-  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x))
+  return x >= 0 ? -dmath.log1p(dmath.exp(-x)) : x - dmath.log1p(dmath.exp(x))
 }
 
 /**
@@ -118,8 +118,8 @@ export function logSigmoid(x: number): number {
  * @example sigmoid(0) // 0.5
  */
 export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x))
-  const e = Math.exp(x)
+  if (x >= 0) return 1 / (1 + dmath.exp(-x))
+  const e = dmath.exp(x)
   return e / (1 + e)
 }
 

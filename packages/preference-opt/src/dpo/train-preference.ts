@@ -1,7 +1,4 @@
-import {
-  TRAINER_OPTION_KEYS, assertInteger, assertKnownOptions, resolveOptimizer, toVector, trainerLoop,
-  type History, type Params, type TrainerOptions, type TrainerResult, type TrainerState, type VectorLike,
-} from '@theoryml/core'
+import { assertInteger, assertKnownOptions, dmath, type History, type Params, resolveOptimizer, toVector, TRAINER_OPTION_KEYS, trainerLoop, type TrainerOptions, type TrainerResult, type TrainerState, type VectorLike } from '@theoryml/core'
 import { marginLoss, resolveLossOptions, type PreferenceLossOptions, type PreferenceLossType } from './loss'
 import { checkPair, logSoftmaxRows, type PreferencePair, type UfmPolicy } from './ufm'
 
@@ -118,7 +115,7 @@ export function preferenceObjective(model: UfmPolicy, pairs: readonly Preference
       const y = s.tokens[k] as number
       const gh = hg[k]
       for (let z = 0; z < V; z++) {
-        const w = coef * ((z === y ? 1 : 0) - Math.exp(lp[z] as number))
+        const w = coef * ((z === y ? 1 : 0) - dmath.exp(lp[z] as number))
         if (w === 0) continue
         const o = z * d
         if (gW) for (let j = 0; j < d; j++) gW[o + j] = (gW[o + j] as number) + w * (h[j] as number)
@@ -261,7 +258,7 @@ export function trainPreference(options: TrainPreferenceOptions): TrainPreferenc
   const prompts = [...new Set(pairs.map((p) => p.prompt))]
   const states = prompts.map((p) => model.hidden(p, []))
   const excluded = prompts.map((p) => new Set(pairs.filter((q) => q.prompt === p).map((q) => q.chosen[0] as number)))
-  const p0 = states.map((h) => logSoftmaxRows(model.W, V, model.dim, h, new Float64Array(V)).map(Math.exp))
+  const p0 = states.map((h) => logSoftmaxRows(model.W, V, model.dim, h, new Float64Array(V)).map(dmath.exp))
   const buf = new Float64Array(V)
   const growth = new Float64Array(V)
   let growthStep = -1
@@ -273,7 +270,7 @@ export function trainPreference(options: TrainPreferenceOptions): TrainPreferenc
       logSoftmaxRows(model.W, V, model.dim, h, buf)
       const base = p0[i] as Float64Array
       const ex = excluded[i] as Set<number>
-      for (let z = 0; z < V; z++) if (!ex.has(z)) growth[z] = (growth[z] as number) + Math.exp(buf[z] as number) - (base[z] as number)
+      for (let z = 0; z < V; z++) if (!ex.has(z)) growth[z] = (growth[z] as number) + dmath.exp(buf[z] as number) - (base[z] as number)
     })
   }
   // A token is ranked if it is not the first preferred token at every prompt where it could grow.

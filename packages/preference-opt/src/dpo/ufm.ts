@@ -1,7 +1,4 @@
-import {
-  Matrix, assertFiniteArray, assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, toVector,
-  type MatrixLike, type Params, type Rng, type VectorLike,
-} from '@theoryml/core'
+import { assertFiniteArray, assertInteger, assertKnownOptions, assertPositive, dmath, Matrix, type MatrixLike, type Params, resolveRng, type Rng, toMatrix, toVector, type VectorLike } from '@theoryml/core'
 
 /** A prompt's identifier (prompts are told apart by `String(prompt)`). */
 export type PromptId = string | number
@@ -78,8 +75,8 @@ export function logSoftmaxRows(W: Float64Array, vocab: number, dim: number, h: F
     if (s > max) max = s
   }
   let sum = 0
-  for (let z = 0; z < vocab; z++) sum += Math.exp((out[z] as number) - max)
-  const lse = max + Math.log(sum)
+  for (let z = 0; z < vocab; z++) sum += dmath.exp((out[z] as number) - max)
+  const lse = max + dmath.log(sum)
   for (let z = 0; z < vocab; z++) out[z] = (out[z] as number) - lse
   return out
 }

@@ -1,9 +1,9 @@
-import { assertFinite, assertKnownOptions, assertPositive } from '@theoryml/core'
+import { assertFinite, assertKnownOptions, assertPositive, dmath } from '@theoryml/core'
 
 function logit(name: string, p0: number): number {
   assertFinite(name, p0)
   if (!(p0 > 0 && p0 < 0.5)) throw new Error(`${name}: expected a probability in (0, 0.5), got ${p0}`)
-  return Math.log(p0 / (1 - p0))
+  return dmath.log(p0 / (1 - p0))
 }
 
 /**
@@ -15,7 +15,7 @@ function logit(name: string, p0: number): number {
 export function rftTimeToHalf(p0: number, lr: number): number {
   const u0 = logit('p0', p0)
   assertPositive('lr', lr)
-  return (Math.exp(-u0) - Math.exp(u0) - 2 * u0) / (2 * lr)
+  return (dmath.exp(-u0) - dmath.exp(u0) - 2 * u0) / (2 * lr)
 }
 
 /**
@@ -26,7 +26,7 @@ export function rftTimeToHalf(p0: number, lr: number): number {
 export function sftTimeToHalf(p0: number, lr: number): number {
   const u0 = logit('p0', p0)
   assertPositive('lr', lr)
-  return (1 - u0 - Math.exp(u0)) / (2 * lr)
+  return (1 - u0 - dmath.exp(u0)) / (2 * lr)
 }
 
 /** Options of {@link banditStepsToHalf}. */
@@ -53,7 +53,7 @@ export function banditStepsToHalf(options: BanditOptions): number {
   let z1 = u0 / 2
   let z2 = -u0 / 2
   for (let t = 0; t < maxSteps; t++) {
-    const p = 1 / (1 + Math.exp(-(z1 - z2)))
+    const p = 1 / (1 + dmath.exp(-(z1 - z2)))
     if (p >= 0.5) return t
     // ∂p/∂z₁ = p(1−p) = −∂p/∂z₂;  ∂ln p/∂z₁ = 1−p = −∂ln p/∂z₂
     const g = options.method === 'rft' ? p * (1 - p) : 1 - p

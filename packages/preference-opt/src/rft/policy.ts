@@ -1,4 +1,4 @@
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, resolveRng, singularValues, toVector, type Rng } from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, dmath, Matrix, resolveRng, type Rng, singularValues, toVector } from '@theoryml/core'
 
 /**
  * An autoregressive linear-softmax policy over `length` output tokens from a vocabulary of
@@ -68,7 +68,7 @@ function softmaxInPlace(z: Float64Array): void {
   for (const v of z) m = Math.max(m, v)
   let s = 0
   for (let i = 0; i < z.length; i++) {
-    const e = Math.exp((z[i] as number) - m)
+    const e = dmath.exp((z[i] as number) - m)
     z[i] = e
     s += e
   }
@@ -292,5 +292,5 @@ export function gradientBound(model: SoftmaxPolicy, input: readonly number[] | F
   const eg = expectedPolicyGradient(model, [x], reward)
   const info = eg.perInput[0] as { rewardStd: number }
   const gamma = logitJacobianNorm(model, x)
-  return { bound: 6 * model.length * gamma * Math.pow(info.rewardStd, 2 / 3), gradNorm: eg.norm, rewardStd: info.rewardStd, gamma, outputLength: model.length }
+  return { bound: 6 * model.length * gamma * dmath.pow(info.rewardStd, 2 / 3), gradNorm: eg.norm, rewardStd: info.rewardStd, gamma, outputLength: model.length }
 }

@@ -1,4 +1,4 @@
-import { assertFinite, assertKnownOptions, Matrix, toFlat, toMatrix, toVector, type MatrixLike, type VectorLike } from '@theoryml/core'
+import { assertFinite, assertKnownOptions, dmath, Matrix, type MatrixLike, toFlat, toMatrix, toVector, type VectorLike } from '@theoryml/core'
 
 /** Default θ of the feature map φ(x) = (cos πθx, sin πθx), as in Alexander et al. 2023 (App. and code). */
 export const DEFAULT_THETA = 0.085
@@ -33,14 +33,14 @@ export function featureMap(x: number | VectorLike, options: FeatureMapOptions = 
   assertFinite('theta', theta)
   if (typeof x === 'number') {
     assertFinite('x', x)
-    return Float64Array.of(Math.cos(Math.PI * theta * x), Math.sin(Math.PI * theta * x))
+    return Float64Array.of(dmath.cos(Math.PI * theta * x), dmath.sin(Math.PI * theta * x))
   }
   const v = toVector('x', x)
   const out = new Matrix(v.length, 2)
   for (let f = 0; f < v.length; f++) {
     const a = Math.PI * theta * (v[f] as number)
-    out.set(f, 0, Math.cos(a))
-    out.set(f, 1, Math.sin(a))
+    out.set(f, 0, dmath.cos(a))
+    out.set(f, 1, dmath.sin(a))
   }
   return out
 }

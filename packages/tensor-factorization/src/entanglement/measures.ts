@@ -1,19 +1,4 @@
-import {
-  assertInteger,
-  assertKnownOptions,
-  assertPositive,
-  isNdArray,
-  permuteAxes,
-  reshape,
-  resolveRng,
-  singularValues,
-  toVector,
-  zeros,
-  type MatrixLike,
-  type NdArray,
-  type Rng,
-  type VectorLike,
-} from '@theoryml/core'
+import { assertInteger, assertKnownOptions, assertPositive, dmath, isNdArray, type MatrixLike, type NdArray, permuteAxes, reshape, resolveRng, type Rng, singularValues, toVector, type VectorLike, zeros } from '@theoryml/core'
 import { DEFAULT_THETA, gramOfSide, readData, scaleFeatures, type FeatureData, type FeatureScaling } from './features'
 import { dot, pivotedCholesky, symmetricEigenvalues } from '@theoryml/core'
 import { canonicalPartitions, canonicalPartitions2d, checkPartition, type Partition } from './partitions'
@@ -71,8 +56,8 @@ function prepare(name: string, X: MatrixLike, y: VectorLike, options: Entangleme
   const sin = new Float64Array(x.data.length)
   for (let i = 0; i < x.data.length; i++) {
     const a = Math.PI * theta * (x.data[i] as number)
-    cos[i] = Math.cos(a)
-    sin[i] = Math.sin(a)
+    cos[i] = dmath.cos(a)
+    sin[i] = dmath.sin(a)
   }
   return { x, y: labels, cos, sin, batchSize: Math.min(batchSize, x.samples), batches, rng: resolveRng(options.rng) }
 }
@@ -137,7 +122,7 @@ function measuresOf(sq: ArrayLike<number>): { entropy: number; geometric: number
   let h = 0
   for (let i = 0; i < sq.length; i++) {
     const q = (sq[i] as number) / total
-    if (q > 0) h -= q * Math.log(q)
+    if (q > 0) h -= q * dmath.log(q)
   }
   return { entropy: Math.max(0, h), geometric: Math.sqrt(Math.max(0, 1 - max / total)) }
 }
@@ -278,8 +263,8 @@ export function dataTensor(X: MatrixLike, y: VectorLike, options: DataTensorOpti
     buf[0] = labels[m] as number
     for (let f = 0; f < D; f++) {
       const a = Math.PI * theta * (x.data[m * D + f] as number)
-      const c = Math.cos(a)
-      const s = Math.sin(a)
+      const c = dmath.cos(a)
+      const s = dmath.sin(a)
       for (let i = len - 1; i >= 0; i--) {
         const v = buf[i] as number
         buf[2 * i] = v * c
