@@ -214,7 +214,8 @@ async function cli(argv: string[]): Promise<number> {
     const docs = from.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>)
     mkdirSync(path.dirname(dataFile), { recursive: true })
     const data = reduceRepro(docs, '', date)
-    data.command = `theoryml repro --seeds ${data.seeds.join(',')} --json`
+    const perExample = new Set(Object.values(data.examples).map((e) => e.seeds.join(',')))
+    data.command = perExample.size === 1 ? `theoryml repro --seeds ${data.seeds.join(',')} --json` : `${from.length} runs of theoryml repro … --json, combined (each example's seeds are listed with it)`
     writeFileSync(dataFile, JSON.stringify(data, null, 2) + '\n')
   }
   if (!existsSync(dataFile)) throw new Error(`${dataFile} is missing: run with --run or --from`)
