@@ -108,7 +108,7 @@ export function parseReproArgs(argv: readonly string[]): ReproArgs {
     else if (a.startsWith('--')) throw new Error(`unknown option '${a}'`)
     else args.names.push(a)
   }
-  if (seedGiven && args.seeds) throw new Error('--seed and --seeds: give one of them (--seeds 3-3 runs seed 3 alone)')
+  if (seedGiven && args.seeds) throw new Error('--seeds: give either --seed or --seeds, not both (--seeds 3-3 runs seed 3 alone)')
   return args
 }
 
