@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { runExperiment, type AnyExperiment, type Claim } from './experiment'
-import { EXPECTED_FILES, exampleFile, listExamples, loadExample } from './load'
-import { renderSvg } from './plot'
+import type { Claim, TaskContext } from './experiment'
+import { EXPECTED_FILES, exampleFile, listExamples } from './load'
+import { createPool, defaultWorkers, ensureWritableDir, type WorkerPool } from './pool'
 import { progressBar } from './progress'
+import { runReproJob, type ReproJob, type ReproJobResult } from './repro-job'
 import { mergeRecords, sweep } from './sweep'
 
 /** Parsed `theoryml repro` arguments. */
@@ -11,6 +12,10 @@ export interface ReproArgs {
   names: string[]
   full: boolean
   seed: number
+  /** `--seeds`: run every example at each of these seeds and report, per claim, how many it held at. */
+  seeds?: number[]
+  /** Worker threads (`--workers`, default: the number of cores); 1 runs everything in this thread. */
+  workers: number
   out: string
   json: boolean
   examples: string
@@ -39,12 +44,55 @@ function* walkArgs(argv: readonly string[]): Generator<{ flag: string; value: ()
   }
 }
 
+/** The most seeds one `--seeds` may name (a typo like 0-1000000 is an error, not a week of work). */
+const MAX_SEEDS = 10_000
+
 /**
- * Parse `repro` arguments; unknown flags and a non-integer seed throw.
- * @example parseReproArgs(['ssm-poisoning', '--json']).json // true
+ * Parse a `--seeds` value, shared by `repro` and `sweep`: a count `n` (seeds 0 … n−1), or a
+ * comma-separated list of integers and ranges `a-b` (a ≤ b, both ends included), e.g. `0,1,2`,
+ * `0-4`, `0-2,7`. The seeds must be distinct and at least one.
+ * @example parseSeeds('0-2,7') // [0, 1, 2, 7]
+ */
+export function parseSeeds(spec: string, flag = '--seeds'): number[] {
+  const bad = (): Error => new Error(`${flag}: expected a count, or a list of distinct integers and ranges like 0,1,2 or 0-4, got '${spec}'`)
+  let seeds: number[]
+  if (/^\d+$/.test(spec)) {
+    const n = Number(spec)
+    if (n < 1) throw new Error(`${flag}: expected at least one seed, got the count ${spec} (a list or range names seeds: 0-4, 0,1,2)`)
+    if (n > MAX_SEEDS) throw new Error(`${flag}: at most ${MAX_SEEDS} seeds, got ${spec}`)
+    seeds = Array.from({ length: n }, (_, i) => i)
+  } else {
+    seeds = []
+    for (const item of spec.split(',')) {
+      const range = /^(\d+)-(\d+)$/.exec(item)
+      if (range) {
+        const [a, b] = [Number(range[1]), Number(range[2])]
+        if (a > b) throw new Error(`${flag}: the range ${item} runs backwards (write ${b}-${a})`)
+        if (b - a + 1 + seeds.length > MAX_SEEDS) throw new Error(`${flag}: at most ${MAX_SEEDS} seeds, got the range ${item}`)
+        for (let s = a; s <= b; s++) seeds.push(s)
+      } else if (/^-?\d+$/.test(item)) seeds.push(Number(item))
+      else throw bad()
+    }
+  }
+  if (!seeds.every(Number.isSafeInteger)) throw bad()
+  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i)
+  if (dup !== undefined) throw new Error(`${flag}: seed ${dup} appears more than once in '${spec}'`)
+  return seeds
+}
+
+function parseWorkers(v: string, min: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`--workers: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer, got '${v}'`)
+  return Number(v)
+}
+
+/**
+ * Parse `repro` arguments; unknown flags, a non-integer seed, `--seed` together with `--seeds`, and
+ * a worker count below 1 throw.
+ * @example parseReproArgs(['ssm-poisoning', '--seeds', '0-4', '--json']).seeds // [0, 1, 2, 3, 4]
  */
 export function parseReproArgs(argv: readonly string[]): ReproArgs {
-  const args: ReproArgs = { names: [], full: false, seed: 0, out: 'out', json: false, examples: 'examples' }
+  const args: ReproArgs = { names: [], full: false, seed: 0, workers: defaultWorkers(), out: 'out', json: false, examples: 'examples' }
+  let seedGiven = false
   for (const { flag: a, value } of walkArgs(argv)) {
     if (a === '--full') args.full = true
     else if (a === '--json') args.json = true
@@ -52,11 +100,15 @@ export function parseReproArgs(argv: readonly string[]): ReproArgs {
       const v = value()
       if (!/^-?\d+$/.test(v)) throw new Error(`--seed: expected an integer, got '${v}'`)
       args.seed = Number(v)
-    } else if (a === '--out') args.out = value()
+      seedGiven = true
+    } else if (a === '--seeds') args.seeds = parseSeeds(value())
+    else if (a === '--workers') args.workers = parseWorkers(value(), 1)
+    else if (a === '--out') args.out = value()
     else if (a === '--examples') args.examples = value()
     else if (a.startsWith('--')) throw new Error(`unknown option '${a}'`)
     else args.names.push(a)
   }
+  if (seedGiven && args.seeds) throw new Error('--seeds: give either --seed or --seeds, not both (--seeds 3-3 runs seed 3 alone)')
   return args
 }
 
@@ -91,78 +143,245 @@ interface ReproRow {
   error?: string
 }
 
-/** Run one example: print its claims (unless --json), write its figures and result.json. */
-async function reproOne(name: string, args: ReproArgs, io: CliIo): Promise<Record<string, unknown> & { claims: Claim[]; seconds: number }> {
-  const exp: AnyExperiment = await loadExample(args.examples, name)
-  io.stderr(`▶ ${name}${args.full ? ' (full)' : ''}: ${exp.title ?? exp.name}\n`)
-  const bar = progressBar({ write: io.stderr, isTTY: io.isTTY ?? false }, name)
-  let result
-  try {
-    result = await runExperiment(exp, { full: args.full, seed: args.seed, log: (m) => io.stderr(`  ${m}\n`), progress: (f, label) => bar.update(f, label) })
-  } finally {
-    bar.done()
-  }
-  const dir = path.resolve(args.out, name)
-  await mkdir(dir, { recursive: true })
-  const figures: string[] = []
-  for (const [fname, fig] of Object.entries(result.figures)) {
-    const file = path.join(dir, `${fname}.svg`)
-    await writeFile(file, await renderSvg(fig))
-    figures.push(path.relative(process.cwd(), file))
-  }
-  await writeFile(path.join(dir, 'result.json'), JSON.stringify({ name, paper: exp.paper, config: result.config, metrics: result.metrics, claims: result.claims, seconds: result.seconds }, null, 2))
-  if (!args.json) {
-    io.stdout(`\n${name} — ${exp.paper} (${result.seconds.toFixed(1)} s)\n`)
-    for (const c of result.claims) io.stdout(`  ${c.holds ? 'holds ✔' : 'FAILS ✘'} | ${c.statement} | measured ${fmt(c.measured)} | expected ${c.expected}\n`)
-    if (figures.length) io.stdout(`  figures: ${figures.join(', ')}\n`)
-  }
-  return { name, paper: exp.paper, title: exp.title, seconds: result.seconds, claims: result.claims, metrics: result.metrics, figures }
+/** A job's outcome: its result, or the error it crashed with. */
+interface Outcome {
+  name: string
+  seed: number
+  result?: ReproJobResult
+  error?: string
+  stack?: string
+  seconds: number
+}
+
+/** The text block of one example's claims (single-seed mode). */
+function claimsBlock(r: ReproJobResult): string {
+  let s = `\n${r.name} — ${r.paper} (${r.seconds.toFixed(1)} s)\n`
+  for (const c of r.claims) s += `  ${c.holds ? 'holds ✔' : 'FAILS ✘'} | ${c.statement} | measured ${fmt(c.measured)} | expected ${c.expected}${c.paper !== undefined ? ` | paper ${c.paper}` : ''}\n`
+  if (r.figures.length) s += `  figures: ${r.figures.join(', ')}\n`
+  return s
+}
+
+/** Format a table: cells padded to their column's width, the last column left ragged. */
+function table(cells: string[][]): string {
+  const n = cells[0]!.length
+  const widths = Array.from({ length: n - 1 }, (_, j) => Math.max(...cells.map((c) => (c[j] as string).length)))
+  return cells.map((c) => c.map((x, j) => (j < n - 1 ? x.padEnd(widths[j] as number) : x)).join(' | ')).join('\n') + '\n'
 }
 
 /** The summary table: example | claims held | seconds | status. */
 function summaryTable(rows: readonly ReproRow[]): string {
-  const cells = [['example', 'claims held', 'seconds', 'status'], ...rows.map((r) => [
+  return table([['example', 'claims held', 'seconds', 'status'], ...rows.map((r) => [
     r.name, r.status === 'CRASHED' ? '—' : `${r.held}/${r.claims}`, r.seconds.toFixed(1), r.status,
-  ])]
-  const widths = [0, 1, 2].map((j) => Math.max(...cells.map((c) => (c[j] as string).length)))
-  return cells.map((c) => c.map((x, j) => (j < 3 ? x.padEnd(widths[j] as number) : x)).join(' | ')).join('\n') + '\n'
+  ])])
+}
+
+/**
+ * Run the jobs (examples × seeds): in this thread one after the other with live logs and progress
+ * bars when `workers` is 1 (or there is one job), otherwise on a pool of worker threads. Either way
+ * `emit` sees the outcomes in job order, each as soon as it and every job before it has finished.
+ */
+async function runJobs(jobs: readonly ReproJob[], workers: number, io: CliIo, emit: (o: Outcome) => void): Promise<Outcome[]> {
+  const outcomes: Outcome[] = []
+  const label = (j: ReproJob, seeds: boolean): string => `${j.name}${seeds ? ` seed ${j.seed}` : ''}${j.full ? ' (full)' : ''}`
+  const seedsMode = new Set(jobs.map((j) => j.seed)).size > 1
+  const crashed = (j: ReproJob, err: unknown, seconds: number): Outcome => {
+    const error = err instanceof Error ? err.message : String(err)
+    return { name: j.name, seed: j.seed, error, stack: (err instanceof Error && err.stack) || error, seconds }
+  }
+  if (workers <= 1 || jobs.length === 1) {
+    // In this thread. A lone job may still spread its ctx.map tasks over a pool, started on first use.
+    let pool: Promise<WorkerPool> | undefined
+    try {
+      for (const job of jobs) {
+        const bar = progressBar({ write: io.stderr, isTTY: io.isTTY ?? false }, label(job, seedsMode))
+        const t0 = performance.now()
+        let o: Outcome
+        try {
+          const result = await runReproJob(job, {
+            onStart: (title) => io.stderr(`▶ ${label(job, seedsMode)}: ${title}\n`),
+            log: (m) => io.stderr(`  ${m}\n`),
+            progress: (f, l) => bar.update(f, l),
+            ...(workers > 1 ? { map: async (task: string, inputs: readonly unknown[], ctx: TaskContext) => {
+              const p = await (pool ??= createPool(Math.min(workers, inputs.length)))
+              return Promise.all(inputs.map((input) => p.run({ kind: 'task', spec: job.spec, task, input, config: ctx.config, seed: ctx.seed, full: ctx.full })))
+            } } : {}),
+          })
+          o = { name: job.name, seed: job.seed, result, seconds: result.seconds }
+        } catch (err) {
+          o = crashed(job, err, (performance.now() - t0) / 1000)
+        } finally {
+          bar.done()
+        }
+        outcomes.push(o)
+        emit(o)
+      }
+    } finally {
+      if (pool) await (await pool).destroy()
+    }
+    return outcomes
+  }
+  const pool = await createPool(Math.min(workers, jobs.length))
+  io.stderr(`running ${jobs.length} jobs on ${Math.min(workers, jobs.length)} worker threads\n`)
+  const done: Array<Outcome | undefined> = []
+  let next = 0
+  let finished = 0
+  // Longest first (by the seconds the last run into the same folder took; unknown ones first), so
+  // the last job to finish is a short one; the output order does not depend on it.
+  const order = jobs.map((job, i) => ({ i, last: lastSeconds(job) })).sort((a, b) => b.last - a.last || a.i - b.i).map((x) => x.i)
+  try {
+    await Promise.all(order.map(async (i) => {
+      const job = jobs[i] as ReproJob
+      const t0 = performance.now()
+      let o: Outcome
+      try {
+        const result = await pool.run<ReproJobResult>({ kind: 'repro', ...job })
+        o = { name: job.name, seed: job.seed, result, seconds: result.seconds }
+      } catch (err) {
+        o = crashed(job, err, (performance.now() - t0) / 1000)
+      }
+      io.stderr(`  [${++finished}/${jobs.length}] ${label(job, seedsMode)}: ${o.result ? `${o.result.claims.filter((c) => c.holds).length}/${o.result.claims.length} claims hold` : 'crashed'} (${o.seconds.toFixed(1)} s)\n`)
+      done[i] = o
+      while (next < jobs.length && done[next]) {
+        const d = done[next++] as Outcome
+        const j = jobs[next - 1] as ReproJob
+        if (d.result) {
+          io.stderr(`▶ ${label(j, seedsMode)}: ${d.result.title}\n`)
+          for (const m of d.result.logs) io.stderr(`  ${m}\n`)
+        }
+        outcomes.push(d)
+        emit(d)
+      }
+    }))
+  } finally {
+    await pool.destroy()
+  }
+  return outcomes
+}
+
+/** Seconds the job took when last run into its folder (its result.json), Infinity when unknown. */
+function lastSeconds(job: ReproJob): number {
+  try {
+    const seconds = (JSON.parse(readFileSync(path.join(job.dir, 'result.json'), 'utf8')) as { seconds?: unknown }).seconds
+    return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : Infinity
+  } catch {
+    return Infinity
+  }
+}
+
+/** Per claim over seeds: how many seeds it held at, and what it measured at each. */
+interface SeedRow {
+  example: string
+  claim: string
+  paper?: string
+  expected: string
+  /** Seeds at which the claim was checked and held. */
+  held: number
+  /** Seeds at which the claim was checked (its example crashed at the others, or did not state it). */
+  seeds: number
+  failedSeeds: number[]
+  /** Measured value per seed (seed as the key). */
+  measured: Record<string, Claim['measured']>
+}
+
+/**
+ * Collect the claims of every example over seeds. Claims are matched by position when the example
+ * states the same number of claims at every seed (statements may quote measured numbers, which
+ * differ between seeds; the row shows the statement of the first seed), otherwise by statement.
+ */
+function seedRows(outcomes: readonly Outcome[]): SeedRow[] {
+  const out: SeedRow[] = []
+  for (const name of [...new Set(outcomes.map((o) => o.name))]) {
+    const mine = outcomes.filter((o) => o.name === name)
+    const ran = mine.filter((o) => o.result)
+    const counts = new Set(ran.map((o) => o.result!.claims.length))
+    const byIndex = counts.size === 1
+    const rows = new Map<string, SeedRow>()
+    for (const o of ran) {
+      o.result!.claims.forEach((c, i) => {
+        const key = byIndex ? String(i) : c.statement
+        const row = rows.get(key) ?? { example: name, claim: c.statement, ...(c.paper !== undefined ? { paper: c.paper } : {}), expected: c.expected, held: 0, seeds: 0, failedSeeds: [], measured: {} }
+        row.seeds++
+        if (c.holds) row.held++
+        else row.failedSeeds.push(o.seed)
+        row.measured[String(o.seed)] = c.measured
+        rows.set(key, row)
+      })
+    }
+    out.push(...rows.values())
+    const crashed = mine.filter((o) => !o.result)
+    if (crashed.length) {
+      out.push({ example: name, claim: '(the example crashed)', expected: 'no crash', held: 0, seeds: crashed.length, failedSeeds: crashed.map((o) => o.seed), measured: Object.fromEntries(crashed.map((o) => [String(o.seed), o.error ?? 'crashed'])) })
+    }
+  }
+  return out
 }
 
 /**
  * Run `theoryml repro`: every named example (all when none), one row a claim, figures to `out/`,
  * then a summary table. An example that throws is reported as CRASHED and the others still run.
- * Returns the exit code: 0 when every claim holds, 1 when a claim fails or an example crashed.
- * @example process.exitCode = await repro(['least-squares'])
+ * With `--seeds` every example runs at each seed and the table gives, per claim, the seeds it held
+ * at. Examples (and seeds) run on `--workers` threads; the output is printed in the same order, and
+ * is the same, as with one. Returns the exit code: 0 when every claim holds (at every seed), 1 when a
+ * claim fails or an example crashed.
+ * @example process.exitCode = await repro(['least-squares', '--seeds', '0-4'])
  */
 export async function repro(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const args = parseReproArgs(argv)
   const names = await pickExamples(args.examples, args.names)
-  const examples: Array<Record<string, unknown>> = []
-  const rows: ReproRow[] = []
+  ensureWritableDir(args.out, '--out')
+  const seeds = args.seeds ?? [args.seed]
+  const jobs: ReproJob[] = []
   for (const name of names) {
-    const t0 = performance.now()
-    try {
-      const r = await reproOne(name, args, io)
-      const held = r.claims.filter((c) => c.holds).length
-      examples.push({ ...r, status: held === r.claims.length ? 'ok' : 'FAILED' })
-      rows.push({ name, claims: r.claims.length, held, seconds: r.seconds, status: held === r.claims.length ? 'ok' : 'FAILED' })
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err)
-      io.stderr(`✘ ${name} crashed: ${(err instanceof Error && err.stack) || error}\n`)
-      if (!args.json) io.stdout(`\n${name} — CRASHED: ${error}\n`)
-      const seconds = (performance.now() - t0) / 1000
-      examples.push({ name, seconds, status: 'CRASHED', error, claims: [] })
-      rows.push({ name, claims: 0, held: 0, seconds, status: 'CRASHED', error })
-    }
+    const spec = (await exampleFile(args.examples, name)) as string
+    for (const seed of seeds) jobs.push({ spec, name, seed, full: args.full, dir: path.resolve(args.out, name, ...(args.seeds ? [`seed-${seed}`] : [])) })
   }
+  const emitText = !args.json && !args.seeds
+  const outcomes = await runJobs(jobs, args.workers, io, (o) => {
+    if (!o.result) {
+      io.stderr(`✘ ${o.name}${args.seeds ? ` seed ${o.seed}` : ''} crashed: ${o.stack}\n`)
+      if (emitText) io.stdout(`\n${o.name} — CRASHED: ${o.error}\n`)
+    } else if (emitText) io.stdout(claimsBlock(o.result))
+  })
+  const rows: ReproRow[] = outcomes.map((o) => {
+    if (!o.result) return { name: o.name, claims: 0, held: 0, seconds: o.seconds, status: 'CRASHED', error: o.error as string }
+    const held = o.result.claims.filter((c) => c.holds).length
+    return { name: o.name, claims: o.result.claims.length, held, seconds: o.seconds, status: held === o.result.claims.length ? 'ok' : 'FAILED' }
+  })
   const claims = rows.reduce((n, r) => n + r.claims, 0)
   const held = rows.reduce((n, r) => n + r.held, 0)
   const crashed = rows.filter((r) => r.status === 'CRASHED').length
   const holds = held === claims && crashed === 0
+  const runs = outcomes.map((o, i) => o.result
+    ? { name: o.name, seed: o.seed, paper: o.result.paper, title: o.result.title, seconds: o.seconds, claims: o.result.claims, metrics: o.result.metrics, figures: o.result.figures, status: rows[i]!.status }
+    : { name: o.name, seed: o.seed, seconds: o.seconds, status: 'CRASHED', error: o.error, claims: [] })
+  if (!args.seeds) {
+    if (args.json) {
+      const examples = runs.map(({ seed, ...r }) => { void seed; return r })
+      io.stdout(JSON.stringify({ full: args.full, seed: args.seed, summary: rows, examples, claims, held, crashed, holds }, null, 2) + '\n')
+    } else {
+      io.stdout(`\n${summaryTable(rows)}\n${held}/${claims} claims hold${crashed ? `; ${crashed} of ${rows.length} examples crashed` : ''}\n`)
+    }
+    return holds ? 0 : 1
+  }
+  const table_ = seedRows(outcomes)
+  const allSeeds = table_.filter((r) => r.held === r.seeds && r.seeds === seeds.length).length
   if (args.json) {
-    io.stdout(JSON.stringify({ full: args.full, seed: args.seed, summary: rows, examples, claims, held, crashed, holds }, null, 2) + '\n')
+    const summary = rows.map((r, i) => ({ ...r, seed: outcomes[i]!.seed }))
+    io.stdout(JSON.stringify({ full: args.full, seeds, summary, runs, table: table_, claims: table_.length, heldAtEverySeed: allSeeds, crashed, holds }, null, 2) + '\n')
   } else {
-    io.stdout(`\n${summaryTable(rows)}\n${held}/${claims} claims hold${crashed ? `; ${crashed} of ${rows.length} examples crashed` : ''}\n`)
+    io.stdout(`\n${table([['example', 'claim', 'held/seeds'], ...table_.map((r) => [r.example, r.claim, `${r.held}/${seeds.length}`])])}`)
+    const failing = table_.filter((r) => r.held < seeds.length)
+    if (failing.length) {
+      io.stdout('\nnot held at every seed:\n')
+      for (const r of failing) {
+        io.stdout(`  ${r.example} | ${r.claim} | expected ${r.expected}\n`)
+        for (const s of seeds) {
+          const m = r.measured[String(s)]
+          io.stdout(`    seed ${s}: ${m === undefined ? 'not checked' : `${r.failedSeeds.includes(s) ? 'FAILS' : 'holds'}, measured ${fmt(m)}`}\n`)
+        }
+      }
+    }
+    io.stdout(`\n${allSeeds}/${table_.length} claims hold at all ${seeds.length} seeds (seeds ${seeds.join(', ')})${crashed ? `; ${crashed} of ${rows.length} runs crashed` : ''}\n`)
   }
   return holds ? 0 : 1
 }
@@ -198,16 +417,9 @@ export async function sweepCommand(argv: readonly string[], io: CliIo = defaultI
       const eq = spec.indexOf('=')
       if (eq <= 0) throw new Error(`--grid: expected key=v1,v2, got '${spec}'`)
       grid[spec.slice(0, eq)] = spec.slice(eq + 1).split(',').map(parseValue)
-    } else if (a === '--seeds') {
-      const v = value()
-      if (/^\d+$/.test(v)) seeds = Number(v)
-      else if (/^-?\d+(,-?\d+)*$/.test(v)) seeds = v.split(',').map(Number)
-      else throw new Error(`--seeds: expected a count or a list of integers, got '${v}'`)
-    } else if (a === '--workers') {
-      const v = value()
-      if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a non-negative integer, got '${v}'`)
-      workers = Number(v)
-    } else if (a === '--shard') {
+    } else if (a === '--seeds') seeds = parseSeeds(value())
+    else if (a === '--workers') workers = parseWorkers(value(), 0)
+    else if (a === '--shard') {
       const m = /^(\d+)\/(\d+)$/.exec(value())
       if (!m) throw new Error('--shard: expected I/N, e.g. 0/4')
       shard = { index: Number(m[1]), count: Number(m[2]) }
@@ -221,6 +433,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIo = defaultI
   }
   if (!name) throw new Error('sweep: name the example to sweep')
   await pickExamples(examples, [name])
+  ensureWritableDir(outDir, '--out')
   const result = await sweep({
     experiment: (await exampleFile(examples, name))!, grid, seeds, workers, shard, outDir, full, resume,
     onPoint: (r, done, total) => io.stderr(`  ${done}/${total} ${JSON.stringify(r.params)} seed ${r.seed}: ${r.claims.filter((c) => c.holds).length}/${r.claims.length} claims hold (${r.seconds.toFixed(1)} s)\n`),
@@ -242,6 +455,7 @@ export async function mergeCommand(argv: readonly string[], io: CliIo = defaultI
     else files.push(a)
   }
   if (!out) throw new Error('merge: --out FILE is required')
+  ensureWritableDir(path.dirname(path.resolve(out)), '--out')
   const merged = mergeRecords(files, out)
   io.stdout(`${out}: ${merged.length} records from ${files.length} files\n`)
   return 0
@@ -260,10 +474,12 @@ async function listCommand(argv: readonly string[], io: CliIo): Promise<number> 
 const COMMANDS: Record<string, { usage: string; run: (argv: readonly string[], io: CliIo) => Promise<number> }> = {
   list: { run: listCommand, usage: `list [--examples DIR]
       list the examples` },
-  repro: { run: repro, usage: `repro [names…] [--full] [--seed N] [--out DIR] [--json] [--examples DIR]
+  repro: { run: repro, usage: `repro [names…] [--full] [--seed N | --seeds 0-4] [--workers N] [--out DIR] [--json] [--examples DIR]
       run the examples' reproductions (all when none is named), print their claims and a summary;
-      exit 1 when a claim fails or an example crashes` },
-  sweep: { run: sweepCommand, usage: `sweep <example> [--grid key=v1,v2 …] [--seeds N | --seeds 0,3,7] [--workers N]
+      --seeds (a count, a list 0,1,2 or a range 0-4) runs each at several seeds and reports per claim
+      how many it held at; --workers threads (default: the number of cores; 1: this thread);
+      exit 1 when a claim fails (at any seed) or an example crashes` },
+  sweep: { run: sweepCommand, usage: `sweep <example> [--grid key=v1,v2 …] [--seeds N | --seeds 0,3,7 | --seeds 0-4] [--workers N]
         [--shard I/N] [--out DIR] [--full] [--fresh] [--examples DIR]
       run an example over a grid × seeds into <out>/<name>[.shard-I-of-N].jsonl (default out: .sweep)` },
   merge: { run: mergeCommand, usage: `merge <files…> --out FILE

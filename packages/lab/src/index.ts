@@ -9,6 +9,7 @@ export {
   defineExperiment,
   resolveConfig,
   runExperiment,
+  runTask,
   type AnyExperiment,
   type DeepPartial,
   type Axis,
@@ -22,6 +23,9 @@ export {
   type Line,
   type LineFigure,
   type RunOptions,
+  type ExperimentTask,
+  type TaskContext,
+  type TaskMapper,
 } from './experiment'
 export { figureSpec } from './plot'
 export { bootstrapCi, mean, median, pearson, quantile, spearman, standardError, std, type BootstrapCiOptions } from './stats'

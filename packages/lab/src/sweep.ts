@@ -1,15 +1,16 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { assertInteger, assertKnownOptions } from '@theoryml/core'
 import { resolveConfig, runExperiment, type AnyExperiment, type Claim } from './experiment'
 import { importExperiment } from './load'
+import { createPool, ensureWritableDir } from './pool'
 
 /** One finished point of a sweep, as stored (one JSON line each). */
 export interface SweepRecord {
   key: string
   experiment: string
+  /** The experiment's `version` ('1' when it declares none). */
+  version?: string
   params: Record<string, unknown>
   seed: number
   metrics: Record<string, unknown>
@@ -63,13 +64,14 @@ export function gridPoints(grid: Record<string, readonly unknown[]>): Array<Reco
 }
 
 /**
- * The identity of a point: its parameters (sorted keys), seed and mode (quick or `full`), so a
- * `--full` sweep never takes a quick run's record for its own.
- * @example pointKey({ samples: 100 }, 3, false) // '{"params":{"samples":100},"seed":3,"full":false}'
+ * The identity of a point: the experiment and its version, its parameters (sorted keys), seed and
+ * mode (quick or `full`), so a `--full` sweep never takes a quick run's record for its own, and a
+ * sweep of a new version of the experiment recomputes the points an old version recorded.
+ * @example pointKey({ samples: 100 }, 3, false, { name: 'least-squares', version: '2' }) // '{"experiment":"least-squares","version":"2","params":{"samples":100},"seed":3,"full":false}'
  */
-export function pointKey(params: Record<string, unknown>, seed: number, full = false): string {
+export function pointKey(params: Record<string, unknown>, seed: number, full = false, experiment?: { name: string; version?: string | undefined }): string {
   const sorted = Object.fromEntries(Object.keys(params).sort().map((k) => [k, params[k]]))
-  return JSON.stringify({ params: sorted, seed, full })
+  return JSON.stringify({ ...(experiment ? { experiment: experiment.name, version: experiment.version ?? '1' } : {}), params: sorted, seed, full })
 }
 
 /** Grid keys must be config keys of the experiment, and their values of the default's type (number, boolean, string). */
@@ -131,7 +133,7 @@ export function readRecords(file: string): SweepRecord[] {
 export async function runPoint(spec: string | AnyExperiment, params: Record<string, unknown>, seed: number, full: boolean): Promise<SweepRecord> {
   const exp = typeof spec === 'string' ? await importExperiment(spec) : spec
   const r = await runExperiment(exp, { seed, full, config: params })
-  return { key: pointKey(params, seed, full), experiment: exp.name, params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
+  return { key: pointKey(params, seed, full, exp), experiment: exp.name, version: exp.version ?? '1', params, seed, metrics: r.metrics, claims: r.claims, seconds: r.seconds }
 }
 
 /**
@@ -162,13 +164,13 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const points = gridPoints(options.grid ?? {}).flatMap((params) => seeds.map((seed) => ({ params, seed })))
   const mine = points.filter((_, i) => i % shard.count === shard.index)
   const outDir = options.outDir ?? '.sweep'
-  mkdirSync(outDir, { recursive: true })
+  ensureWritableDir(outDir, 'outDir')
   const file = path.join(outDir, `${exp.name}${shard.count > 1 ? `.shard-${shard.index}-of-${shard.count}` : ''}.jsonl`)
   const existing = options.resume === false ? [] : readRecords(file)
   // Rewrite the valid records: drops a torn last line so the next append starts on a fresh line.
   writeFileSync(file, existing.map((r) => JSON.stringify(r) + '\n').join(''))
   const done = new Set(existing.map((r) => r.key))
-  const todo = mine.filter((p) => !done.has(pointKey(p.params, p.seed, full)))
+  const todo = mine.filter((p) => !done.has(pointKey(p.params, p.seed, full, exp)))
   const records = [...existing]
   let finished = 0
   const save = (rec: SweepRecord): void => {
@@ -179,17 +181,10 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (workers === 0) {
     for (const p of todo) save(await runPoint(exp, p.params, p.seed, full))
   } else {
-    const { Piscina } = await import('piscina')
-    const self = import.meta.url
-    const fromSource = self.endsWith('.ts')
-    const workerFile = new URL(fromSource ? './sweep-worker.ts' : './sweep-worker.js', self)
-    // From the TypeScript sources (this repository's scripts and tests) the worker is itself
-    // TypeScript: it needs tsx at start-up, which `pnpm theoryml` passes (--import tsx) and vitest does not.
-    const execArgv = fromSource && !process.execArgv.some((a) => /(^|[=/\\])tsx([/\\]|$)/.test(a)) ? [...process.execArgv, '--import', pathToFileURL(createRequire(self).resolve('tsx')).href] : process.execArgv
-    const pool = new Piscina({ filename: workerFile.href, maxThreads: workers, minThreads: Math.min(workers, todo.length || 1), execArgv })
+    const pool = await createPool(workers, todo.length || 1)
     try {
       const spec = path.resolve(options.experiment as string)
-      await Promise.all(todo.map(async (p) => save((await pool.run({ spec, params: p.params, seed: p.seed, full })) as SweepRecord)))
+      await Promise.all(todo.map(async (p) => save(await pool.run<SweepRecord>({ spec, params: p.params, seed: p.seed, full }))))
     } finally {
       await pool.destroy()
     }
@@ -209,6 +204,7 @@ const SHARD = /\.shard-(\d+)-of-(\d+)\.jsonl$/
  */
 export function mergeRecords(files: readonly string[], outFile: string): SweepRecord[] {
   if (files.length === 0) throw new Error('files: expected at least one JSON-lines file')
+  ensureWritableDir(path.dirname(path.resolve(outFile)), 'outFile')
   const shards = files.map((f) => SHARD.exec(path.basename(f)))
   if (shards.some((m) => m !== null)) {
     const plain = files.filter((_, i) => shards[i] === null)
@@ -227,6 +223,7 @@ export function mergeRecords(files: readonly string[], outFile: string): SweepRe
   }
   const byKey = new Map<string, { rec: SweepRecord; file: string }>()
   let experiment: string | undefined
+  let version: string | undefined
   for (const f of files) {
     if (!existsSync(f)) throw new Error(`files: ${f} does not exist`)
     const records = readRecords(f)
@@ -234,6 +231,8 @@ export function mergeRecords(files: readonly string[], outFile: string): SweepRe
     for (const r of records) {
       experiment ??= r.experiment
       if (r.experiment !== experiment) throw new Error(`files: records of different experiments ('${experiment}' and '${r.experiment}' in ${f})`)
+      version ??= r.version ?? '1'
+      if ((r.version ?? '1') !== version) throw new Error(`files: records of different versions of '${experiment}' ('${version}' and '${r.version ?? '1'}' in ${f}); rerun the old shards`)
       const prev = byKey.get(r.key)
       if (prev && JSON.stringify([prev.rec.metrics, prev.rec.claims]) !== JSON.stringify([r.metrics, r.claims])) {
         throw new Error(`files: the records of point ${r.key} in ${prev.file} and ${f} disagree`)
@@ -242,7 +241,6 @@ export function mergeRecords(files: readonly string[], outFile: string): SweepRe
     }
   }
   const merged = [...byKey.values()].map((v) => v.rec)
-  mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true })
   writeFileSync(outFile, merged.map((r) => JSON.stringify(r)).join('\n') + (merged.length ? '\n' : ''))
   return merged
 }

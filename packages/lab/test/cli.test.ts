@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { main, parseReproArgs } from '../src/cli'
@@ -43,7 +44,19 @@ write(examples, 'ts-exp', 'run.ts', tsSource('ts-exp'))
 
 describe('theoryml CLI', () => {
   test('parses repro arguments and rejects bad ones by name', () => {
-    expect(parseReproArgs(['a', '--full', '--seed', '3', '--json', '--out', 'o'])).toEqual({ names: ['a'], full: true, seed: 3, out: 'o', json: true, examples: 'examples' })
+    expect(parseReproArgs(['a', '--full', '--seed', '3', '--json', '--out', 'o', '--workers', '3'])).toEqual({ names: ['a'], full: true, seed: 3, workers: 3, out: 'o', json: true, examples: 'examples' })
+    expect(parseReproArgs([]).workers).toBe(os.availableParallelism())
+    expect(parseReproArgs(['--seeds', '0-2,7']).seeds).toEqual([0, 1, 2, 7])
+    expect(parseReproArgs(['--seeds', '3']).seeds).toEqual([0, 1, 2])
+    expect(parseReproArgs(['--seeds', '0,1,2']).seeds).toEqual([0, 1, 2])
+    expect(() => parseReproArgs(['--seeds', '0,1,1'])).toThrow(/--seeds: seed 1 appears more than once/)
+    expect(() => parseReproArgs(['--seeds', '0-2,2'])).toThrow(/seed 2 appears more than once/)
+    expect(() => parseReproArgs(['--seeds', '0'])).toThrow(/--seeds: expected at least one seed/)
+    expect(() => parseReproArgs(['--seeds', '4-2'])).toThrow(/runs backwards/)
+    expect(() => parseReproArgs(['--seeds', '1,,2'])).toThrow(/--seeds: expected a count, or a list/)
+    expect(() => parseReproArgs(['--seeds', '0-99999999'])).toThrow(/at most 10000 seeds/)
+    expect(() => parseReproArgs(['--seed', '1', '--seeds', '0-2'])).toThrow(/--seeds: give either --seed or --seeds/)
+    expect(() => parseReproArgs(['--workers', '0'])).toThrow(/--workers: expected a positive integer/)
     expect(() => parseReproArgs(['--seed', '1.5'])).toThrow(/--seed: expected an integer/)
     expect(() => parseReproArgs(['--fast'])).toThrow(/unknown option '--fast'/)
   })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { claim, defineExperiment } from '../src/index'
-import { gridPoints, mergeRecords, readRecords, sweep } from '../src/node'
+import { gridPoints, mergeRecords, pointKey, readRecords, sweep } from '../src/node'
 
 let calls = 0
 const exp = defineExperiment({
@@ -70,6 +70,24 @@ describe('sweeps that cannot lie (issue 21)', () => {
     expect(full.skipped).toBe(0)
     expect(calls).toBe(4)
   })
+  test('the record key covers the experiment and its version: a new version recomputes, merge refuses to mix versions', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'theoryml-sweep-'))
+    calls = 0
+    const v1 = await sweep({ experiment: exp, grid: { a: [1, 2] }, seeds: 1, outDir })
+    expect(v1.records[0]).toMatchObject({ experiment: 'toy-sweep', version: '1', key: pointKey({ a: 1 }, 0, false, { name: 'toy-sweep', version: '1' }) })
+    expect(v1.records[0]!.key).toBe('{"experiment":"toy-sweep","version":"1","params":{"a":1},"seed":0,"full":false}')
+    const exp2 = defineExperiment({ ...exp, version: '2' })
+    const again = await sweep({ experiment: exp, grid: { a: [1, 2] }, seeds: 1, outDir })
+    expect(again.ran).toBe(0)
+    const v2 = await sweep({ experiment: exp2, grid: { a: [1, 2] }, seeds: 1, outDir: path.join(outDir, 'v2') })
+    expect(v2.records.map((r) => r.version)).toEqual(['2', '2'])
+    const resumed = await sweep({ experiment: exp2, grid: { a: [1, 2] }, seeds: 1, outDir })
+    expect(resumed.ran).toBe(2)
+    expect(calls).toBe(6)
+    expect(() => mergeRecords([v2.file, v1.file], path.join(outDir, 'm.jsonl'))).toThrow(/records of different versions of 'toy-sweep' \('2' and '1' in /)
+    expect(() => defineExperiment({ ...exp, version: '' })).toThrow(/version: expected a non-empty string/)
+  })
+
   test('unknown grid keys, values of the wrong type, no seeds and duplicate seeds are named errors', async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'theoryml-sweep-'))
     await expect(sweep({ experiment: exp, grid: { bogus: [1, 2] }, outDir })).rejects.toThrow(/grid.bogus: not a config key of 'toy-sweep' \(its keys: a, b\)/)
