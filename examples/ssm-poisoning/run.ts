@@ -33,7 +33,7 @@ interface Config {
   /** Experiment 2: all of A, B, C trained. */
   full: { dim: number; length: number; baseline: number; special: number; std: number; seeds: number; stopAtLoss: number; extraSteps: number; maxSteps: number }
   /** Experiment 3: SSM inside a non-linear network (tfjs). */
-  network: { stateDim: number; length: number; baseline: number; special: number; hidden: number; depth: number; std: number; bcStd: number; mlpStd: number; mlpInit: 'normal' | 'abs'; lr: number; eps: number; steps: number; stopAtLoss: number; extraSteps: number; seeds: number; testSamples: number }
+  network: { stateDim: number; length: number; baseline: number; special: number; hidden: number; depth: number; std: number; bcStd: number; mlpStd: number; mlpInits: Array<'normal' | 'abs'>; lr: number; eps: number; steps: number; stopAtLoss: number; extraSteps: number; seeds: number; testSamples: number }
   /** Horizon of the extrapolation error. */
   extrapolationLength: number
   /** Which experiments to run (default all three). */
@@ -42,6 +42,12 @@ interface Config {
 
 /** lab's median, NaN (a failing claim, not a crash) when no run qualifies, e.g. none fitted. */
 const medianOrNaN = (v: number[]): number => (v.length > 0 ? median(v) : NaN)
+/** Median that keeps diverged runs: a non-finite error (a_i > 1 blown up over the horizon) counts as +∞, not as a crash. */
+const medianKeepingInfinity = (v: number[]): number => {
+  const s = v.map((x) => (Number.isFinite(x) ? x : Infinity)).sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
 const fmt = (v: number): string => (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3))
 
 /** A clean and a poisoned run trained from the same initialization. */
@@ -79,7 +85,7 @@ export default defineExperiment<Config>({
   defaults: {
     theorem: { dim: 10, length: 7, scales: [1e-2, 1e-3, 1e-4], seeds: 2, relStep: 1e-3, maxSteps: 400_000 },
     full: { dim: 10, length: 6, baseline: 8, special: 10, std: 0.01, seeds: 5, stopAtLoss: 1e-6, extraSteps: 1500, maxSteps: 1_000_000 },
-    network: { stateDim: 10, length: 6, baseline: 20, special: 20, hidden: 15, depth: 2, std: 0.05, bcStd: 0.3, mlpStd: 0.3, mlpInit: 'normal', lr: 0.01, eps: 1e-3, steps: 1200, stopAtLoss: 0.01, extraSteps: 300, seeds: 5, testSamples: 2000 },
+    network: { stateDim: 10, length: 6, baseline: 20, special: 20, hidden: 15, depth: 2, std: 0.05, bcStd: 0.3, mlpStd: 0.3, mlpInits: ['normal'], lr: 0.01, eps: 1e-3, steps: 1200, stopAtLoss: 0.01, extraSteps: 300, seeds: 5, testSamples: 2000 },
     extrapolationLength: 40,
     parts: ['theorem', 'abc', 'network'],
   },
@@ -87,7 +93,7 @@ export default defineExperiment<Config>({
   full: {
     theorem: { dim: 10, length: 7, scales: [1e-2, 1e-3, 1e-4], seeds: 4, relStep: 2.5e-4, maxSteps: 2_000_000 },
     full: { dim: 10, length: 6, baseline: 8, special: 10, std: 0.01, seeds: 10, stopAtLoss: 1e-8, extraSteps: 1500, maxSteps: 4_000_000 },
-    network: { stateDim: 10, length: 6, baseline: 20, special: 20, hidden: 15, depth: 2, std: 0.05, bcStd: 0.3, mlpStd: 0.3, mlpInit: 'normal', lr: 0.01, eps: 1e-3, steps: 20_000, stopAtLoss: 0.01, extraSteps: 5000, seeds: 8, testSamples: 2000 },
+    network: { stateDim: 10, length: 6, baseline: 20, special: 20, hidden: 15, depth: 2, std: 0.05, bcStd: 0.3, mlpStd: 0.3, mlpInits: ['normal', 'abs'], lr: 0.01, eps: 1e-3, steps: 20_000, stopAtLoss: 0.01, extraSteps: 5000, seeds: 8, testSamples: 2000 },
   },
   async run(config, ctx) {
     const claims: Claim[] = []
@@ -222,49 +228,57 @@ export default defineExperiment<Config>({
           stateDim: 1, hidden: N.hidden, depth: N.depth,
           initial: { a: [1], b: [1], c: [1], output: [[Array(N.hidden).fill(1)], ...Array.from({ length: N.depth - 1 }, () => eye), Array.from({ length: N.hidden }, () => [0.5])] },
         })
-        const rows3: Array<{ seed: number; poison: boolean; fitted: boolean; error: number; loss: number }> = []
+        const rows3: Array<{ mlpInit: 'normal' | 'abs'; seed: number; poison: boolean; fitted: boolean; error: number; loss: number }> = []
         let curves: Record<string, { x: number[]; y: number[] }> = {}
-        for (let seed = 0; seed < N.seeds; seed++) {
-          const rng = ctx.rng.fork(`network-${seed}`)
-          const base = baselineSequences({ length: N.length, count: N.baseline, positions: [0, 1], values: 'gaussian', rng: rng.fork('baseline') })
-          const spec = specialSequences({ length: N.length, count: N.special, values: 'gaussian', rng: rng.fork('special') })
-          // the paper's SSM init: sorted |N(0, std²)|, top two tied up to 0.05/e, plus 0.001
-          const s0 = studentInit({ dim: N.stateDim, std: N.std, bcStd: N.bcStd, diff: (0.05 / Math.E) * (N.std / 0.01), warm: 0.001, rng: rng.fork('ssm') })
-          for (const poison of [false, true]) {
-            const data = networkDataset({ teacher: teacher3, sequences: poison ? [base, spec] : [base] })
-            // MLP weights N(0, σ²), or their magnitudes ('abs', like the SSM's sorted magnitudes): the student then
-          // starts with the teacher's sign pattern instead of a random slope on each side of 0
-          const mrng = rng.fork('mlp')
-          const dims = [1, ...Array.from({ length: N.depth }, () => N.hidden), 1]
-          const output = dims.slice(0, -1).map((rows, i) => Array.from({ length: rows }, () => Array.from({ length: dims[i + 1] as number }, () => {
-            const v = mrng.normal(0, N.mlpStd)
-            return N.mlpInit === 'abs' ? Math.abs(v) : v
-          })))
-          const student = ssmNetwork({ stateDim: N.stateDim, hidden: N.hidden, depth: N.depth, initial: { a: s0.a, b: s0.b, c: s0.c, output } })
-            const r = trainSsmNetwork({ network: student, data, optimizer: { type: 'adam', lr: N.lr, eps: N.eps }, steps: N.steps, stopAtLoss: N.stopAtLoss, extraSteps: N.extraSteps })
-            const error = networkExtrapolationError(student, teacher3, { length: H, samples: N.testSamples, rng: rng.fork('test') })
-            rows3.push({ seed, poison, fitted: r.fitted, error, loss: r.loss })
-            if (seed === 0) curves[poison ? 'baseline + special' : 'baseline only'] = { x: r.history.step, y: r.history.loss }
-            ctx.log(`network: seed ${seed}, ${poison ? 'with special' : 'baseline only'}: ${r.fitted ? 'fitted' : `DID NOT FIT (loss ${r.loss.toExponential(2)})`} after ${r.steps} steps, extrapolation ${fmt(error)}`)
-            student.dispose()
-            ctx.progress(0.5 + (0.5 * (2 * seed + (poison ? 2 : 1))) / (2 * N.seeds), 'network')
+        const runs = N.mlpInits.length * N.seeds
+        let done = 0
+        for (const mlpInit of N.mlpInits) {
+          for (let seed = 0; seed < N.seeds; seed++) {
+            const rng = ctx.rng.fork(`network-${seed}`)
+            const base = baselineSequences({ length: N.length, count: N.baseline, positions: [0, 1], values: 'gaussian', rng: rng.fork('baseline') })
+            const spec = specialSequences({ length: N.length, count: N.special, values: 'gaussian', rng: rng.fork('special') })
+            // the paper's SSM init: sorted |N(0, std²)|, top two tied up to 0.05/e, plus 0.001
+            const s0 = studentInit({ dim: N.stateDim, std: N.std, bcStd: N.bcStd, diff: (0.05 / Math.E) * (N.std / 0.01), warm: 0.001, rng: rng.fork('ssm') })
+            for (const poison of [false, true]) {
+              const data = networkDataset({ teacher: teacher3, sequences: poison ? [base, spec] : [base] })
+              // MLP weights N(0, σ²), or their magnitudes ('abs', like the SSM's sorted magnitudes): the student then
+              // starts with the teacher's sign pattern instead of a random slope on each side of 0
+              const mrng = rng.fork('mlp')
+              const dims = [1, ...Array.from({ length: N.depth }, () => N.hidden), 1]
+              const output = dims.slice(0, -1).map((rows, i) => Array.from({ length: rows }, () => Array.from({ length: dims[i + 1] as number }, () => {
+                const v = mrng.normal(0, N.mlpStd)
+                return mlpInit === 'abs' ? Math.abs(v) : v
+              })))
+              const student = ssmNetwork({ stateDim: N.stateDim, hidden: N.hidden, depth: N.depth, initial: { a: s0.a, b: s0.b, c: s0.c, output } })
+              const r = trainSsmNetwork({ network: student, data, optimizer: { type: 'adam', lr: N.lr, eps: N.eps }, steps: N.steps, stopAtLoss: N.stopAtLoss, extraSteps: N.extraSteps })
+              const error = networkExtrapolationError(student, teacher3, { length: H, samples: N.testSamples, rng: rng.fork('test') })
+              rows3.push({ mlpInit, seed, poison, fitted: r.fitted, error, loss: r.loss })
+              if (seed === 0 && mlpInit === N.mlpInits[0]) curves[poison ? 'baseline + special' : 'baseline only'] = { x: r.history.step, y: r.history.loss }
+              ctx.log(`network (MLP init ${mlpInit}): seed ${seed}, ${poison ? 'with special' : 'baseline only'}: ${r.fitted ? 'fitted' : `DID NOT FIT (loss ${r.loss.toExponential(2)})`} after ${r.steps} steps, extrapolation ${fmt(error)}`)
+              student.dispose()
+            }
+            ctx.progress(0.5 + (0.5 * ++done) / runs, 'network')
           }
         }
         teacher3.dispose()
-        // compare seeds where both the clean and the poisoned run fit; unfit runs are named in the claim
-        const both = Array.from({ length: N.seeds }, (_, seed) => seed).filter((seed) => rows3.filter((r) => r.seed === seed && r.fitted).length === 2)
-        const err3 = (poison: boolean) => rows3.filter((r) => r.poison === poison && both.includes(r.seed)).map((r) => r.error)
-        const unfit3 = rows3.filter((r) => !r.fitted).map((r) => `seed ${r.seed}${r.poison ? ' (poison)' : ' (clean)'}`)
-        const c3 = medianOrNaN(err3(false))
-        const p3 = medianOrNaN(err3(true))
-        metrics.network = { rows: rows3, medianError: { clean: c3, poison: p3, ratio: p3 / c3 }, seedsBothFit: both, unfit: unfit3 }
-        claims.push(
-          claim('SSM in a non-linear network: extrapolation error with poison several times the clean one (median ratio over seeds where both runs fit)', {
-            measured: `${(p3 / c3).toPrecision(3)} (medians ${fmt(c3)} → ${fmt(p3)}; ${both.length}/${N.seeds} seeds fit${unfit3.length ? `; not fitted: ${unfit3.join(', ')}` : ''})`,
-            expected: '≥ 3, over ≥ 2 seeds',
-            holds: both.length >= 2 && p3 / c3 >= 3,
-          }),
-        )
+        // Every seed counts (unfit runs included, and named): the paper's claim is about the trained networks, not a subset.
+        const byInit = N.mlpInits.map((mlpInit) => {
+          const rs = rows3.filter((r) => r.mlpInit === mlpInit)
+          const c = medianKeepingInfinity(rs.filter((r) => !r.poison).map((r) => r.error))
+          const p = medianKeepingInfinity(rs.filter((r) => r.poison).map((r) => r.error))
+          const perSeed = Array.from({ length: N.seeds }, (_, seed) => (rs.find((r) => r.seed === seed && r.poison)?.error as number) / (rs.find((r) => r.seed === seed && !r.poison)?.error as number))
+          const unfit = rs.filter((r) => !r.fitted).map((r) => `seed ${r.seed}${r.poison ? ' (poison)' : ' (clean)'}`)
+          return { mlpInit, clean: c, poison: p, ratio: p / c, perSeed, unfit }
+        })
+        metrics.network = { rows: rows3, byInit }
+        // Not reproduced at these budgets (see the guide): asserted under --full, reported in quick mode.
+        const netClaims = byInit.map((b) => claim(`SSM in a non-linear network (MLP init ${b.mlpInit}): with clean-label special sequences the extrapolation error is several times the clean one — ratio of medians over all ${N.seeds} seeds, unfit runs included (paper: poisoning persists inside non-linear networks)`, {
+          measured: `${b.ratio.toPrecision(3)} (medians ${fmt(b.clean)} → ${fmt(b.poison)}; per seed ${b.perSeed.map((r) => r.toPrecision(2)).join(', ')}${b.unfit.length ? `; not fitted: ${b.unfit.join(', ')}` : '; all fitted'})`,
+          expected: '≥ 3, every run fitted',
+          holds: b.ratio >= 3 && b.unfit.length === 0,
+        }))
+        if (ctx.full) claims.push(...netClaims)
+        else for (const c of netClaims) ctx.log(`not reproduced (asserted under --full only): ${c.statement} — measured ${String(c.measured)}, expected ${c.expected}`)
         figures['network-training'] = {
           kind: 'line', title: 'SSM between MLPs (tfjs, Adam, seed 0): training loss',
           x: { label: 'step' }, y: { label: 'training MSE', log: true },
