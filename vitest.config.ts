@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 // Tests run against the TypeScript sources through the '@theoryml/source' export condition.
 export default defineConfig({
@@ -6,6 +6,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@theoryml/source', 'module', 'import', 'default'], externalConditions: ['@theoryml/source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    // The Slurm test starts daemons and runs for minutes: `pnpm test:slurm` (tests/slurm/vitest.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/slurm/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -14,6 +14,12 @@ import { defineBench } from './harness'
 const V = 32
 const B = 32
 const T = 48
+const D = 64
+/**
+ * Multiply–adds × 2 of one forward pass: per layer qkv 2·BT·d·3d, scores and A·V 2·2·B·T²·d,
+ * output 2·BT·d², MLP 2·2·BT·d·4d; embeddings and unembedding 2·2·BT·d·V.
+ */
+const FORWARD_FLOPS = 2 * (2 * B * T * D * 3 * D + 2 * 2 * B * T * T * D + 2 * B * T * D * D + 2 * 2 * B * T * D * 4 * D) + 2 * 2 * B * T * D * V
 
 function randomBatch(seed: number): Batch {
   const rng = createRng(seed)
@@ -42,17 +48,32 @@ export default defineBench({
       setup,
       run: (s: State) => s.tf.tidy(() => (s.opt.minimize(() => batchLoss(s.model, s.batch), true, s.model.variables) as TF.Scalar).dataSync()),
       repeat: 10,
+      // ≈ 3 × the forward pass
+      target: 2, flops: 3 * FORWARD_FLOPS, engine: 'tfjs',
     },
     {
       name: 'transformer forward (2L, 4H, d64, batch 32x48)',
       setup,
       run: (s: State) => s.tf.tidy(() => batchLoss(s.model, s.batch).dataSync()),
       repeat: 10,
+      target: 2, flops: FORWARD_FLOPS, engine: 'tfjs',
     },
     {
       name: 'RASP-L reversed addition program, 48 digits (200 tokens)',
       run: () => additionProgram({ reversed: true })([...addition.prompt, ...addition.answer]),
       repeat: 5,
+    },
+  ],
+  peaks: [
+    {
+      // The tfjs backend's 2-D matMul at the MLP's shape [B·T, d] × [d, 4d].
+      name: 'tf.matMul [1536,64]×[64,256]',
+      setup: async () => { const { tf } = await initTf(); return { tf, x: tf.randomNormal([B * T, D]), w: tf.randomNormal([D, 4 * D]) } },
+      // (not inside tf.tidy: tidy walks a returned typed array entry by entry looking for tensors)
+      run: (s: { tf: typeof TF; x: TF.Tensor2D; w: TF.Tensor2D }) => { const z = s.tf.matMul(s.x, s.w); z.dataSync(); z.dispose() },
+      repeat: 20,
+      flops: 2 * B * T * D * 4 * D,
+      engine: 'tfjs',
     },
   ],
 })

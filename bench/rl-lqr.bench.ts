@@ -26,6 +26,7 @@ export default defineBench({
       run: (s: { system: ReturnType<typeof randomSystem>; trainStates: Matrix }) =>
         policyGradient({ system: s.system, trainStates: s.trainStates, lr: 1e-3, steps: 100_000, every: 100_000 }),
       repeat: 3,
+      target: 'ahead',
     },
     {
       name: 'solveDare n=50',

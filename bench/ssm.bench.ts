@@ -25,13 +25,13 @@ export default defineBench({
       name: 'trainSsm d=10 L=6 n=18, 20000 steps, adaptive step',
       setup,
       run: (s: S) => trainSsm({ initial: s.initial, data: s.data, optimizer: 'adaptiveGd', lr: 0.01, steps: 20_000, every: 1000 }),
-      repeat: 5,
+      target: 'ahead', repeat: 5,
     },
     {
       name: 'trainSsm d=10 L=6 n=18, 20000 steps, gd',
       setup,
       run: (s: S) => trainSsm({ initial: s.initial, data: s.data, optimizer: 'gd', lr: 0.01, steps: 20_000, every: 1000 }),
-      repeat: 5,
+      target: 'ahead', repeat: 5,
     },
   ],
 })

@@ -9,6 +9,8 @@ export { createRng, resolveRng, type Rng } from './rng'
 export { dmath } from './dmath'
 export { packObservations, sampleObservations, unobservedEntries, type Observations, type PackedObservations, type SampleObservationsOptions } from './observations'
 export {
+  ALLOCATION_LIMIT_BYTES,
+  assertAllocation,
   assertFinite,
   assertFiniteArray,
   assertInteger,

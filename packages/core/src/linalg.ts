@@ -1,4 +1,6 @@
-import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix'
+import { EigenvalueDecomposition, LuDecomposition, Matrix, solve as mlSolve } from 'ml-matrix'
+import { svdFlat, symmetricEigenFlat } from './decompositions'
+import { fromFlat, matmul, matmulNT, toFlat, transpose } from './dense'
 import { isNdArray, type NdArray } from './ndarray'
 import { assertFinite, toMatrix, toVector, type MatrixLike, type VectorLike } from './validate'
 import { dmath } from './dmath'
@@ -13,41 +15,90 @@ export interface Svd {
   V: Matrix
 }
 
+/** The flat SVD of a checked matrix, transposed first when it is wide (so the kernel sees m ≥ n). */
+function flatSvd(m: Matrix, vectors: boolean): { S: Float64Array; U: Matrix | null; V: Matrix | null } {
+  const rows = m.rows
+  const cols = m.columns
+  const wide = rows < cols
+  let a = toFlat(m)
+  if (wide) {
+    const t = new Float64Array(a.length)
+    transpose(t, a, rows, cols)
+    a = t
+  }
+  const [M, N] = wide ? [cols, rows] : [rows, cols]
+  const r = svdFlat(a, M, N, vectors)
+  const S = Float64Array.from(r.S)
+  if (!vectors) return { S, U: null, V: null }
+  const Uf = fromFlat(r.U as Float64Array, M, N)
+  const Vf = fromFlat(r.V as Float64Array, N, N)
+  return wide ? { S, U: Vf, V: Uf } : { S, U: Uf, V: Vf }
+}
+
 /**
- * Thin singular value decomposition in float64 (ml-matrix, one-sided Jacobi/Golub–Kahan).
+ * Thin singular value decomposition in float64: Householder bidiagonalization and the
+ * implicit-shift QR of the bidiagonal (Golub–Kahan–Reinsch), on flat row-major arrays.
  * A = U diag(S) Vᵀ with U m×k, V n×k, k = min(m, n).
  * @example const { S } = svd([[3, 0], [0, 4]]) // S = [4, 3]
  */
 export function svd(A: MatrixLike): Svd {
-  const m = toMatrix('A', A)
-  const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: true, computeRightSingularVectors: true })
-  const k = Math.min(m.rows, m.columns)
-  const S = Float64Array.from(dec.diagonal.slice(0, k))
-  let U = dec.leftSingularVectors
-  let V = dec.rightSingularVectors
-  if (U.columns > k) U = U.subMatrix(0, U.rows - 1, 0, k - 1)
-  if (V.columns > k) V = V.subMatrix(0, V.rows - 1, 0, k - 1)
-  return { U, S, V }
+  const { m, scale } = scaled(toMatrix('A', A))
+  const { U, S, V } = flatSvd(m, true)
+  return { U: U as Matrix, S: unscale('svd', S, scale), V: V as Matrix }
 }
 
 /**
- * Singular values of A in descending order.
+ * Singular values of A in descending order (the bidiagonal QR without vectors).
  * @example singularValues([[0, 2], [1, 0]]) // Float64Array [2, 1]
  */
 export function singularValues(A: MatrixLike): Float64Array {
-  const m = toMatrix('A', A)
-  const dec = new SingularValueDecomposition(m, { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false })
-  return Float64Array.from(dec.diagonal.slice(0, Math.min(m.rows, m.columns)))
+  const { s, scale } = scaledSingularValues(toMatrix('A', A))
+  return unscale('singularValues', s, scale)
+}
+
+/**
+ * Entries beyond [1e-150, 1e150] in magnitude are rescaled by the largest |a_ij| before an SVD, so
+ * that no intermediate square overflows or underflows (within that range nothing changes: same
+ * numbers as before).
+ */
+function scaled(m: Matrix): { m: Matrix; scale: number } {
+  let max = 0
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) max = Math.max(max, Math.abs(m.get(i, j)))
+  if (max === 0 || (max <= 1e150 && max >= 1e-150)) return { m, scale: 1 }
+  return { m: m.clone().div(max), scale: max }
+}
+
+/** Singular values of the rescaled matrix, and the scale to multiply them by. */
+function scaledSingularValues(matrix: Matrix): { s: Float64Array; scale: number } {
+  const { m, scale } = scaled(matrix)
+  return { s: flatSvd(m, false).S, scale }
+}
+
+/** s · scale, throwing (naming `fn`) when a singular value overflows float64. */
+function unscale(fn: string, s: Float64Array, scale: number): Float64Array {
+  if (scale === 1) return s
+  for (let i = 0; i < s.length; i++) {
+    const v = (s[i] as number) * scale
+    if (!Number.isFinite(v)) throw new Error(`${fn}: overflow, singular value ${i} is ${(s[i] as number)} × ${scale}, beyond float64's range (scale A down first)`)
+    s[i] = v
+  }
+  return s
 }
 
 function isMatrixArg(x: unknown): boolean {
   return Matrix.isMatrix(x) || (Array.isArray(x) && x.length > 0 && Array.isArray(x[0]))
 }
 
+/** The singular values of a matrix argument, or the given ones, divided by their largest when that is beyond 1e150 (effective rank is scale-free). */
 function spectrum(name: string, x: MatrixLike | VectorLike): Float64Array {
-  if (isMatrixArg(x)) return singularValues(x as MatrixLike)
+  if (isMatrixArg(x)) return scaledSingularValues(toMatrix(name, x)).s
   const s = toVector(name, x)
-  for (let i = 0; i < s.length; i++) if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+  let max = 0
+  for (let i = 0; i < s.length; i++) {
+    if ((s[i] as number) < 0) throw new Error(`${name}: singular values must be non-negative, got ${s[i]} at index ${i}`)
+    max = Math.max(max, s[i] as number)
+  }
+  if (max > 1e150) for (let i = 0; i < s.length; i++) s[i] = (s[i] as number) / max
   return s
 }
 
@@ -76,7 +127,9 @@ export function effectiveRank(x: MatrixLike | VectorLike): number {
  * @example nuclearNorm([[3, 0], [0, -4]]) // 7
  */
 export function nuclearNorm(A: MatrixLike): number {
-  return singularValues(A).reduce((a, b) => a + b, 0)
+  const n = singularValues(A).reduce((a, b) => a + b, 0)
+  if (!Number.isFinite(n)) throw new Error(`nuclearNorm: overflow, the sum of the singular values exceeds float64's range (scale A down first)`)
+  return n
 }
 
 /** The shape of a matrix or n-d array argument (undefined for a vector, which is compared by length). */
@@ -104,7 +157,19 @@ export function frobeniusNorm(x: MatrixLike | VectorLike | NdArray): number {
   if (scale === 0) return 0
   let s = 0
   for (const a of v) s += (a / scale) * (a / scale)
-  return scale * Math.sqrt(s)
+  const norm = scale * Math.sqrt(s)
+  if (!Number.isFinite(norm)) throw new Error(`frobeniusNorm: overflow, the norm exceeds float64's range (largest |entry| ${scale})`)
+  return norm
+}
+
+/** [scale, Σ (x/scale)²] with scale = max |x| (0 and 0 for a zero vector). */
+function scaledSumOfSquares(v: Float64Array): [number, number] {
+  let scale = 0
+  for (const a of v) scale = Math.max(scale, Math.abs(a))
+  if (scale === 0) return [0, 0]
+  let s = 0
+  for (const a of v) s += (a / scale) * (a / scale)
+  return [scale, s]
 }
 
 /**
@@ -120,9 +185,15 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
   if (sa && sb && sa.join('x') !== sb.join('x')) throw new Error(`estimate: expected the shape of reference (${sb.join('x')}), got ${sa.join('x')}`)
   const d = new Float64Array(a.length)
   for (let i = 0; i < a.length; i++) d[i] = (a[i] as number) - (b[i] as number)
-  const nb = frobeniusNorm(b)
-  const nd = frobeniusNorm(d)
-  return nb === 0 ? nd : nd / nb
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(d[i] as number)) throw new Error(`relativeError: overflow, estimate − reference is ${d[i]} at index ${i} (scale both down first)`)
+  }
+  // Norms as scale·√(Σ (x/scale)²), combined before unscaling: the ratio of two huge norms stays finite.
+  const [ds, dq] = scaledSumOfSquares(d)
+  const [bs, bq] = scaledSumOfSquares(b)
+  const r = bs === 0 ? ds * Math.sqrt(dq) : ds === 0 ? 0 : (ds / bs) * Math.sqrt(dq / bq)
+  if (!Number.isFinite(r)) throw new Error(`relativeError: overflow, ‖estimate − reference‖ / ‖reference‖ exceeds float64's range (reference is tiny, or both are huge)`)
+  return r
 }
 
 /**
@@ -132,8 +203,17 @@ export function relativeError(estimate: MatrixLike | VectorLike | NdArray, refer
  * @example symmetricPower([[4, 0], [0, 9]], 0.5) // [[2, 0], [0, 3]]
  */
 export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number } = {}): Matrix {
-  const m = toMatrix('S', S, { square: true })
+  const given = toMatrix('S', S, { square: true })
   assertFinite('p', p)
+  // S^p = c^p (S/c)^p: entries beyond 1e150 are scaled first, so the eigensolver squares nothing out of range.
+  const { m, scale } = scaled(given)
+  if (scale !== 1) {
+    const out = symmetricPower(m, p, options)
+    const c = Math.pow(scale, p)
+    const r = out.mul(c)
+    for (const v of r.to1DArray()) if (!Number.isFinite(v)) throw new Error(`symmetricPower: overflow, S^${p} has entries beyond float64's range`)
+    return r
+  }
   const tol = options.tol ?? 1e-12
   const n = m.rows
   for (let i = 0; i < n; i++) {
@@ -145,26 +225,30 @@ export function symmetricPower(S: MatrixLike, p: number, options: { tol?: number
       }
     }
   }
-  const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true })
-  const lambda = evd.realEigenvalues
-  const Q = evd.eigenvectorMatrix
-  const lmax = Math.max(0, ...lambda.map(Math.abs))
+  // S = Q diag(λ) Qᵀ (columns of Q, λ ascending), then S^p = (Q diag(f)) Qᵀ as one matrix product.
+  const Q = toFlat(m)
+  const lambda = symmetricEigenFlat(Q, n)
+  let lmax = 0
+  for (const l of lambda) lmax = Math.max(lmax, Math.abs(l))
   const cut = tol * lmax
-  const f = lambda.map((l, i) => {
-    if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
-    if (l <= cut) return p === 0 ? 1 : 0
-    return dmath.pow(l, p)
-  })
-  const out = new Matrix(n, n)
+  const f = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0
-      for (let k = 0; k < n; k++) s += Q.get(i, k) * (f[k] as number) * Q.get(j, k)
-      out.set(i, j, s)
-      out.set(j, i, s)
+    const l = lambda[i] as number
+    if (l < -Math.max(cut, 1e-14) * 1e3) throw new Error(`S: expected a positive semidefinite matrix, eigenvalue ${i} is ${l}`)
+    f[i] = l <= cut ? (p === 0 ? 1 : 0) : dmath.pow(l, p)
+  }
+  const QF = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) QF[i * n + k] = (Q[i * n + k] as number) * (f[k] as number)
+  const P = new Float64Array(n * n)
+  matmulNT(P, QF, Q, n, n, n, new Float64Array(n * n))
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * ((P[i * n + j] as number) + (P[j * n + i] as number))
+      P[i * n + j] = v
+      P[j * n + i] = v
     }
   }
-  return out
+  return fromFlat(P, n, n)
 }
 
 // Padé coefficients b_0 … b_m of degree m and the 1-norm bounds θ_m below which degree m is
@@ -206,6 +290,8 @@ export function expm(A: MatrixLike): Matrix {
   const n = a.rows
   const I = Matrix.eye(n, n)
   const a1 = norm1(a)
+  // ‖A‖₁ beyond float64 would ask for infinitely many squarings.
+  if (!Number.isFinite(a1)) throw new Error(`A: overflow, ‖A‖₁ exceeds float64's range (expm needs A scaled down)`)
   const A2 = a.mmul(a)
   let U: Matrix
   let V: Matrix
@@ -258,18 +344,21 @@ export function kron(A: MatrixLike, B: MatrixLike): Matrix {
   return a.kroneckerProduct(b)
 }
 
-function spectralRadius(A: Matrix): { radius: number; maxReal: number; minReal: number } {
+function spectralRadius(A: Matrix): { radius: number; minModulus: number; maxReal: number; minReal: number } {
   const evd = new EigenvalueDecomposition(A)
   let radius = 0
+  let minModulus = Infinity
   let maxReal = -Infinity
   let minReal = Infinity
   evd.realEigenvalues.forEach((re, i) => {
     const im = evd.imaginaryEigenvalues[i] ?? 0
-    radius = Math.max(radius, Math.hypot(re, im))
+    const mod = Math.hypot(re, im)
+    radius = Math.max(radius, mod)
+    minModulus = Math.min(minModulus, mod)
     maxReal = Math.max(maxReal, re)
     minReal = Math.min(minReal, re)
   })
-  return { radius, maxReal, minReal }
+  return { radius, minModulus, maxReal, minReal }
 }
 
 function kroneckerSolve(M: Matrix, Q: Matrix): Matrix {
@@ -285,19 +374,66 @@ function kroneckerSolve(M: Matrix, Q: Matrix): Matrix {
   return X
 }
 
+/** The largest n for which the Lyapunov solvers fall back to the dense Kronecker system of order n². */
 const KRONECKER_MAX = 40
 
-/** Smith's doubling: X = Σ_k A^k Q (Aᵀ)^k for ρ(A) < 1, in O(log) squarings. */
-function smithDoubling(A: Matrix, Q: Matrix): Matrix {
-  let Ak = A.clone()
-  let X = Q.clone()
-  for (let it = 0; it < 200; it++) {
-    const inc = Ak.mmul(X).mmul(Ak.transpose())
-    X = X.add(inc)
-    Ak = Ak.mmul(Ak)
-    if (inc.norm('frobenius') <= 1e-17 * X.norm('frobenius') && Ak.norm('frobenius') < 1e-8) break
+/** √(Σ x²) of a flat array (the Frobenius norm of a flat matrix). */
+function fro(x: Float64Array): number {
+  let s = 0
+  for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number)
+  return Math.sqrt(s)
+}
+
+/**
+ * Smith's doubling on flat n×n arrays: X = Σ_k A^k Q (Aᵀ)^k = lim X_j, X_{j+1} = X_j + A_j X_j A_jᵀ,
+ * A_{j+1} = A_j², which converges when ρ(A) < 1 (after ⌈log₂(log ε / log ρ)⌉ squarings).
+ * Returns null when it has not converged after `maxIter` squarings or overflowed (ρ(A) ≥ 1).
+ * The five n×n workspaces are allocated once per call; the loop allocates nothing.
+ */
+function doublingFlat(A: Float64Array, Q: Float64Array, n: number, maxIter: number): Float64Array | null {
+  const nn = n * n
+  let Ak = Float64Array.from(A)
+  let A2 = new Float64Array(nn)
+  const X = Float64Array.from(Q)
+  const T = new Float64Array(nn)
+  const inc = new Float64Array(nn)
+  const scratch = new Float64Array(nn)
+  for (let it = 0; it < maxIter; it++) {
+    matmul(T, Ak, X, n, n, n)
+    matmulNT(inc, T, Ak, n, n, n, scratch)
+    for (let i = 0; i < nn; i++) X[i] = (X[i] as number) + (inc[i] as number)
+    const ni = fro(inc)
+    const nx = fro(X)
+    if (!Number.isFinite(nx)) return null
+    const nA = fro(Ak)
+    if (ni <= 1e-17 * nx && nA < 1e-8) return X
+    if (!(nA < 1e150)) return null
+    matmul(A2, Ak, Ak, n, n, n)
+    const t = Ak
+    Ak = A2
+    A2 = t
   }
-  return X
+  return null
+}
+
+/** A X Aᵀ + Q − X (flat), through the workspace T. */
+function steinResidual(out: Float64Array, A: Float64Array, X: Float64Array, Q: Float64Array, n: number, T: Float64Array, scratch: Float64Array): void {
+  matmul(T, A, X, n, n, n)
+  matmulNT(out, T, A, n, n, n, scratch)
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (Q[i] as number) - (X[i] as number)
+}
+
+function isSymmetricFlat(Q: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (Q[i * n + j] !== Q[j * n + i]) return false
+  return true
+}
+
+/** Smith's doubling on `Matrix` arguments (the continuous solver's Cayley route). */
+function smithDoubling(A: Matrix, Q: Matrix): Matrix {
+  const n = A.rows
+  const X = doublingFlat(toFlat(A), toFlat(Q), n, 200)
+  if (!X) throw new Error('A: the Cayley-transformed system is not Schur-stable (eigenvalues too close to the imaginary axis)')
+  return fromFlat(X, n, n)
 }
 
 function symmetrizeIfSymmetric(X: Matrix, Q: Matrix): Matrix {
@@ -305,39 +441,100 @@ function symmetrizeIfSymmetric(X: Matrix, Q: Matrix): Matrix {
   return X.add(X.transpose()).mul(0.5)
 }
 
+/** ρ(A) written with enough digits to tell it from 1 (e.g. 0.9999999999 = 1 − 1.0e-10). */
+function describeRadius(radius: number): string {
+  const d = radius - 1
+  return Math.abs(d) < 1e-4 && d !== 0 ? `${radius.toPrecision(16)} (1 ${d < 0 ? '−' : '+'} ${Math.abs(d).toExponential(2)})` : radius.toPrecision(6)
+}
+
 /**
  * Solve the discrete Lyapunov (Stein) equation X = A X Aᵀ + Q, as scipy's solve_discrete_lyapunov.
- * For Schur-stable A (ρ(A) < 1) Smith's doubling X = Σ_k A^k Q (Aᵀ)^k converges in O(log) matrix
- * squarings; otherwise the Kronecker system (I − A ⊗ A) vec X = vec Q is solved (n ≤ 40). Iterative
- * refinement on the residual follows until ‖A X Aᵀ + Q − X‖_F ≤ 1e-13‖X‖_F (three rounds at most).
- * Requires λ_i(A)·λ_j(A) ≠ 1 for all i, j.
+ * Routes, by the spectrum of A (the same at every size n):
+ * - ρ(A) < 1 (Schur-stable, the usual case): Smith's doubling X = Σ_k A^k Q (Aᵀ)^k, in
+ *   O(log(log ε / log ρ)) squarings of flat float64 matrices; any n, and ρ as close to 1 as float64
+ *   resolves (ρ = 1 − 10⁻¹⁰ takes ~40 squarings);
+ * - all |λ(A)| > 1 (anti-stable): doubling on A⁻¹, since X = A⁻¹ X A⁻ᵀ − A⁻¹ Q A⁻ᵀ; any n;
+ * - eigenvalues on both sides of (or on) the unit circle: the Kronecker system
+ *   (I − A ⊗ A) vec X = vec Q, only for n ≤ 40 (order n² ≤ 1600); larger n throws an error stating
+ *   ρ(A) and the eigenvalue moduli.
+ * Iterative refinement on the residual follows until ‖A X Aᵀ + Q − X‖_F ≤ 1e-13‖X‖_F (three rounds
+ * at most). Requires λ_i(A)·λ_j(A) ≠ 1 for all i, j.
  * @example solveDiscreteLyapunov([[0.5]], [[1]]) // [[4/3]]
  */
 export function solveDiscreteLyapunov(A: MatrixLike, Q: MatrixLike): Matrix {
   const a = toMatrix('A', A, { square: true })
   const q = toMatrix('Q', Q, { rows: a.rows, columns: a.rows })
   const n = a.rows
-  const { radius } = spectralRadius(a)
-  let solveOnce: (rhs: Matrix) => Matrix
-  if (radius < 1 - 1e-9) {
-    solveOnce = (rhs) => smithDoubling(a, rhs)
-  } else if (n <= KRONECKER_MAX) {
-    const M = Matrix.eye(n * n).sub(a.kroneckerProduct(a))
-    solveOnce = (rhs) => kroneckerSolve(M, rhs)
+  if (scaled(a).scale > 1) throw new Error(`A: overflow, entries beyond 1e150 in magnitude: the products A X Aᵀ of solveDiscreteLyapunov leave float64's range (scale A down)`)
+  const af = toFlat(a)
+  const qf = toFlat(q)
+  const nn = n * n
+  // Stable A is the common case: try doubling first (cheap cases converge in a few squarings)
+  // and only look at the spectrum when it does not converge quickly.
+  let solveOnce: ((rhs: Float64Array) => Float64Array | null) | null = null
+  let X = doublingFlat(af, qf, n, 12)
+  if (X) {
+    solveOnce = (rhs) => doublingFlat(af, rhs, n, 200)
   } else {
-    throw new Error(`A: spectral radius ${radius.toPrecision(4)} ≥ 1 and n = ${n} > ${KRONECKER_MAX}; only Schur-stable A is supported at this size`)
+    const { radius, minModulus } = spectralRadius(a)
+    if (radius < 1) {
+      solveOnce = (rhs) => doublingFlat(af, rhs, n, 200)
+    } else if (minModulus > 1) {
+      const B = toFlat(inverse(a))
+      const T = new Float64Array(nn)
+      const scratch = new Float64Array(nn)
+      solveOnce = (rhs) => {
+        const R = new Float64Array(nn)
+        matmul(T, B, rhs, n, n, n)
+        matmulNT(R, T, B, n, n, n, scratch)
+        for (let i = 0; i < nn; i++) R[i] = -(R[i] as number)
+        return doublingFlat(B, R, n, 200)
+      }
+    } else if (n <= KRONECKER_MAX) {
+      const M = Matrix.eye(nn).sub(a.kroneckerProduct(a))
+      solveOnce = (rhs) => {
+        try {
+          return toFlat(kroneckerSolve(M, fromFlat(rhs, n, n)))
+        } catch {
+          return null
+        }
+      }
+    } else {
+      throw new Error(
+        `A: spectral radius ${describeRadius(radius)} ≥ 1 with eigenvalue moduli from ${describeRadius(minModulus)} to ${describeRadius(radius)} ` +
+          `(not all inside or all outside the unit circle) and n = ${n} > ${KRONECKER_MAX}: only the Kronecker route handles such A, up to n = ${KRONECKER_MAX}`,
+      )
+    }
+    X = solveOnce(qf)
   }
-  let X = solveOnce(q)
+  const fail = (): Error => {
+    const { radius } = spectralRadius(a)
+    return new Error(`A: the discrete Lyapunov equation X = A X Aᵀ + Q has no unique solution (A has eigenvalues with λ_i λ_j ≈ 1; spectral radius ${describeRadius(radius)})`)
+  }
+  if (!X) throw fail()
+  const R = new Float64Array(nn)
+  const T = new Float64Array(nn)
+  const scratch = new Float64Array(nn)
   for (let round = 0; round < 3; round++) {
-    const R = a.mmul(X).mmul(a.transpose()).add(q).sub(X)
-    if (R.norm('frobenius') <= 1e-13 * Math.max(X.norm('frobenius'), 1e-300)) break
-    X = X.add(solveOnce(R))
+    steinResidual(R, af, X, qf, n, T, scratch)
+    if (fro(R) <= 1e-13 * Math.max(fro(X), 1e-300)) break
+    const dX = solveOnce(R)
+    if (!dX) break
+    for (let i = 0; i < nn; i++) X[i] = (X[i] as number) + (dX[i] as number)
   }
-  const res = a.mmul(X).mmul(a.transpose()).add(q).sub(X).norm('frobenius') / Math.max(X.norm('frobenius'), q.norm('frobenius'), 1e-300)
-  if (!X.to1DArray().every(Number.isFinite) || res > 1e-6) {
-    throw new Error('A: the discrete Lyapunov equation X = A X Aᵀ + Q has no unique solution (A has eigenvalues with λ_i λ_j ≈ 1)')
+  steinResidual(R, af, X, qf, n, T, scratch)
+  const res = fro(R) / Math.max(fro(X), fro(qf), 1e-300)
+  if (!X.every(Number.isFinite) || res > 1e-6) throw fail()
+  if (isSymmetricFlat(qf, n)) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const v = 0.5 * ((X[i * n + j] as number) + (X[j * n + i] as number))
+        X[i * n + j] = v
+        X[j * n + i] = v
+      }
+    }
   }
-  return symmetrizeIfSymmetric(X, q)
+  return fromFlat(X, n, n)
 }
 
 /**
@@ -438,11 +635,12 @@ export function pseudoInverse(A: MatrixLike, options: { tol?: number } = {}): Ma
   const a = toMatrix('A', A)
   const tol = options.tol ?? Number.EPSILON * Math.max(a.rows, a.columns)
   assertFinite('tol', tol)
-  const d = new SingularValueDecomposition(a, { autoTranspose: true })
-  const s = d.diagonal
-  const cut = tol * Math.max(0, ...s)
-  const U = d.leftSingularVectors
-  const V = d.rightSingularVectors
+  const { S: s, U: Um, V: Vm } = flatSvd(a, true)
+  const U = Um as Matrix
+  const V = Vm as Matrix
+  let smax = 0
+  for (const v of s) smax = Math.max(smax, v)
+  const cut = tol * smax
   const out = new Matrix(a.columns, a.rows)
   s.forEach((sk, k) => {
     if (!(sk > cut)) return
@@ -480,13 +678,11 @@ export function symmetricEigen(S: MatrixLike): { values: Float64Array; vectors: 
       if (Math.abs(s.get(i, j) - s.get(j, i)) > 1e-10 * Math.max(1e-300, scale)) throw new Error(`S: expected a symmetric matrix, S[${i}][${j}] ≠ S[${j}][${i}]`)
     }
   }
-  const evd = new EigenvalueDecomposition(s, { assumeSymmetric: true })
-  const order = evd.realEigenvalues.map((_, i) => i).sort((x, y) => (evd.realEigenvalues[y] as number) - (evd.realEigenvalues[x] as number))
-  const V = evd.eigenvectorMatrix
-  const vectors = new Matrix(s.rows, s.rows)
-  order.forEach((from, to) => {
-    for (let i = 0; i < s.rows; i++) vectors.set(i, to, V.get(i, from))
-  })
-  return { values: Float64Array.from(order, (i) => evd.realEigenvalues[i] as number), vectors }
+  const n = s.rows
+  const Q = toFlat(s)
+  const lambda = symmetricEigenFlat(Q, n)
+  // Descending: column n−1−k of Q.
+  const vectors = new Matrix(n, n)
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) vectors.set(i, k, Q[i * n + n - 1 - k] as number)
+  return { values: Float64Array.from(lambda).reverse(), vectors }
 }
-

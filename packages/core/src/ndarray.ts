@@ -1,5 +1,5 @@
 import { Matrix } from 'ml-matrix'
-import { assertFiniteArray, assertInteger } from './validate'
+import { assertAllocation, assertFiniteArray, assertInteger } from './validate'
 
 /**
  * A dense n-dimensional float64 array: a shape and its entries in row-major order (last index
@@ -59,6 +59,7 @@ export function ndarray(data: ArrayLike<number> | Float64Array, shape: readonly 
  */
 export function zeros(shape: readonly number[]): NdArray {
   const s = checkShape(shape)
+  assertAllocation('shape', sizeOf(s), 8)
   return { shape: s, strides: stridesOf(s), data: new Float64Array(sizeOf(s)) }
 }
 

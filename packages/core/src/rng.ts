@@ -1,4 +1,4 @@
-import { assertFinite, assertInteger } from './validate'
+import { assertAllocation, assertFinite, assertInteger } from './validate'
 import { dmath } from './dmath'
 
 /** A seeded pseudo-random stream (xoshiro128**, seeded by splitmix32): same seed, same numbers, bit for bit. */
@@ -114,13 +114,14 @@ export function createRng(seed: number): Rng {
     normal(mean = 0, std = 1) {
       if (mean !== 0 || std !== 1) {
         if (!Number.isFinite(mean)) throw new Error(`mean: expected a finite number, got ${String(mean)}`)
-        if (!(std >= 0) || !Number.isFinite(std)) throw new Error(`std: expected a finite number ≥ 0, got ${String(std)}`)
+        if (typeof std !== 'number' || !(std >= 0) || !Number.isFinite(std)) throw new Error(`std: expected a finite number ≥ 0, got ${String(std)}`)
       }
       return mean + std * standardNormal()
     },
     int,
     permutation(n: number) {
       assertInteger('n', n, { min: 0 })
+      assertAllocation('n', n, 8)
       const p = Array.from({ length: n }, (_, i) => i)
       return rng.shuffle(p)
     },

@@ -102,12 +102,43 @@ async function start(tf: typeof TF, name: TfBackendName, wasmPaths: string | und
   return null
 }
 
+/** The first backend of `candidates` that starts (null when none does); each failure is added to `failures`. */
+async function firstBackend(tf: typeof TF, candidates: readonly TfBackendName[], want: string, wasmPaths: string | undefined, failures: string[]): Promise<TfBackendName | null> {
+  for (const name of candidates) {
+    const why = await start(tf, name, wasmPaths)
+    if (why === null) return name
+    // In a browser, 'auto' tries webgpu only where its package is installed: not having it is no failure.
+    if (!(want === 'auto' && name === 'webgpu' && why.startsWith('package'))) failures.push(`${name}: ${why}`)
+  }
+  return null
+}
+
+type NodeProcess = { listeners(event: string): Array<(...args: unknown[]) => void>; removeListener(event: string, listener: (...args: unknown[]) => void): unknown }
+
+/**
+ * In Node, remember the 'uncaughtException' and 'unhandledRejection' handlers; the returned function
+ * removes any handler added since (elsewhere: does nothing).
+ */
+function snapshotProcessHandlers(): () => void {
+  if (!isNode()) return () => {}
+  const proc = globalThis.process as unknown as NodeProcess
+  const events = ['uncaughtException', 'unhandledRejection']
+  const before = events.map((e) => new Set(proc.listeners(e)))
+  return () => {
+    events.forEach((e, i) => {
+      for (const l of proc.listeners(e)) if (!before[i]!.has(l)) proc.removeListener(e, l)
+    })
+  }
+}
+
 /**
  * Load `@tensorflow/tfjs` and start a backend, once: in Node the wasm backend (SIMD, no threads;
  * its binaries are found inside the installed package), in a browser WebGPU, WebGL, wasm, cpu in
  * that order. A backend that cannot start is reported by a warning naming the cause (or an error
  * with `strict: true`), never skipped in silence. Idempotent: later calls with the same options
  * return the same context. Throws an error naming `@tensorflow/tfjs` when it is not installed.
+ * In Node, handlers the wasm backend's emscripten module adds to `process` ('uncaughtException',
+ * 'unhandledRejection') are removed again: an uncaught error in the user's script exits 1 with its own stack.
  * @example const { tf, backend } = await initTf() // backend === 'wasm' in Node
  * @example await initTf({ backend: 'wasm', wasmPaths: '/assets/tfjs-wasm/', strict: true }) // in a browser
  */
@@ -132,14 +163,15 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
     const candidates: TfBackendName[] = want !== 'auto' ? [want] : isNode() ? ['wasm'] : ['webgpu', 'webgl', 'wasm']
     const failures: string[] = []
     let backend: TfBackendName | null = null
-    for (const name of candidates) {
-      const why = await start(tf, name, options.wasmPaths)
-      if (why === null) {
-        backend = name
-        break
-      }
-      // In a browser, 'auto' tries webgpu only where its package is installed: not having it is no failure.
-      if (!(want === 'auto' && name === 'webgpu' && why.startsWith('package'))) failures.push(`${name}: ${why}`)
+    // The wasm backend's emscripten module installs process handlers that rethrow every uncaught
+    // error from inside the handler: Node then exits with code 7 and prints the minified module
+    // source. Whatever handlers starting a backend adds are removed again, so a user's uncaught
+    // error exits 1 with the user's stack, as without tfjs.
+    const restoreHandlers = snapshotProcessHandlers()
+    try {
+      backend = await firstBackend(tf, candidates, want, options.wasmPaths, failures)
+    } finally {
+      restoreHandlers()
     }
     if (backend === null) {
       if (want === 'cpu' || candidates.length === 0) backend = 'cpu'
@@ -152,7 +184,12 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfContext> {
     } else if (failures.length && warn) {
       console.warn(`theoryml: tfjs backend ${failures.join('; ')}; using ${backend}`)
     }
-    await tf.ready()
+    const restoreAgain = snapshotProcessHandlers()
+    try {
+      await tf.ready()
+    } finally {
+      restoreAgain()
+    }
     return { tf, backend }
   })()
   state.setup = setup

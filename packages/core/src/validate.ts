@@ -143,3 +143,39 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return `the string '${v}'`
   return typeof v
 }
+
+/**
+ * The most bytes one allocation checked by {@link assertAllocation} may take: 2 GiB (2³¹ bytes).
+ * Above it a typed array nears V8's length limit and a plain array of numbers exhausts the default
+ * heap (about 4 GiB), so a size this large is far more likely a mistake than a wish.
+ */
+export const ALLOCATION_LIMIT_BYTES = 2 ** 31
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB']
+  let u = 0
+  let b = bytes
+  while (b >= 1024 && u < units.length - 1) {
+    b /= 1024
+    u++
+  }
+  return `${b < 10 && u > 0 ? b.toFixed(1) : Math.round(b)} ${units[u]}`
+}
+
+/**
+ * Check, before allocating, that `elements` entries of `bytesPerElement` bytes each fit in one
+ * allocation: elements · bytesPerElement ≤ `limit` (default {@link ALLOCATION_LIMIT_BYTES}, 2 GiB).
+ * Throws an `Error` naming the argument and the memory it would need, instead of letting the
+ * process run out of heap or allocate for minutes.
+ * @example assertAllocation('numNodes', 1e6, 4) // fine: 3.8 MiB
+ * @example assertAllocation('n', 1e9, 8) // throws "n: 1000000000 entries of 8 bytes need 7.5 GiB, more than the 2 GiB one allocation may take"
+ */
+export function assertAllocation(name: string, elements: number, bytesPerElement = 8, limit = ALLOCATION_LIMIT_BYTES): void {
+  if (!(elements >= 0)) throw new Error(`${name}: expected a non-negative size, got ${String(elements)}`)
+  const bytes = elements * bytesPerElement
+  if (bytes > limit) {
+    throw new Error(
+      `${name}: ${elements} entries of ${bytesPerElement} bytes need ${formatBytes(bytes)}, more than the ${formatBytes(limit)} one allocation may take`,
+    )
+  }
+}

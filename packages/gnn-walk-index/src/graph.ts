@@ -1,4 +1,4 @@
-import { assertInteger, Matrix } from '@theoryml/core'
+import { assertAllocation, assertInteger, Matrix } from '@theoryml/core'
 import GraphologyCtor from 'graphology'
 // Types from graphology-types (a plain declaration package): graphology's own `exports` map hides its
 // types from `moduleResolution: node16/nodenext` consumers, where the default import is a namespace.
@@ -86,7 +86,9 @@ export class Graph {
    * @example Graph.fromEdges(4, [[0, 1], [1, 2], [2, 3]]).numEdges // 3
    */
   static fromEdges(numNodes: number, edges: EdgesLike): Graph {
-    assertInteger('numNodes', numNodes, { min: 0 })
+    assertInteger('numNodes', numNodes, { min: 0, max: 2 ** 31 - 1 })
+    // The CSR offsets (numNodes + 1 int32) and per-vertex work arrays of 8 bytes.
+    assertAllocation('numNodes', numNodes + 1, 8)
     const flat = flattenEdges(edges, numNodes)
     for (let k = 0; k < flat.length; k += 2) {
       const u = flat[k]!

@@ -124,11 +124,13 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
       }
       // H W with transpose-free gradients (wasm's transposed-operand matMul is ~8× slower on Cora-sized operands)
       const mm = linear
+      let disposed = false
       return {
         params,
         decayed: [...W, ...W2],
         deterministic: o.dropout === 0,
         forward(training, seed) {
+          if (disposed) throw new Error(`model: this ${name} model was disposed; build a new one`)
           let h: TF.Tensor2D | null = null
           for (let l = 0; l < o.depth; l++) {
             const last = !linearOut && l === o.depth - 1
@@ -152,6 +154,8 @@ function messagePassing(name: string, aggregation: 'sym' | 'sum', o: Required<Gn
           return tf.add(mm(h!, W[o.depth]!), b[o.depth]!) as TF.Tensor2D
         },
         dispose() {
+          if (disposed) return
+          disposed = true
           for (const v of Object.values(params)) v.dispose()
           Pop.dispose()
           Xop.dispose()
@@ -208,18 +212,26 @@ export function linearPropagation(options: LinearPropagationOptions = {}): NodeM
       const cache = new Map<Int32Array, SparseFeatures>()
       const W = tf.tidy(() => tf.variable(tf.zeros([d, input.numClasses])))
       const b = tf.tidy(() => tf.variable(tf.zeros([input.numClasses])))
+      let disposed = false
+      const alive = (): void => {
+        if (disposed) throw new Error('model: this linear propagation model was disposed; build a new one')
+      }
       return {
         params: { weight: W, bias: b },
         decayed: [W],
         forward() {
+          alive()
           return tf.add(sparseFeatureMatMul(Xp, W), b) as TF.Tensor2D
         },
         forwardRows(rows) {
+          alive()
           let Xr = cache.get(rows)
           if (!Xr) { Xr = selectRows(Xp, rows); cache.set(rows, Xr) }
           return tf.add(sparseFeatureMatMul(Xr, W), b) as TF.Tensor2D
         },
         dispose() {
+          if (disposed) return
+          disposed = true
           W.dispose(); b.dispose(); cache.clear()
         },
       }

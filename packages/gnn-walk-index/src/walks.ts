@@ -28,15 +28,34 @@ export function mulSelfLoopAdjacency(graph: Graph, x: Float64Array, out: Float64
 export function walkCounts(graph: Graph, length: number): Float64Array {
   assertGraph(graph)
   assertInteger('length', length, { min: 0 })
-  let x = new Float64Array(graph.numNodes).fill(1)
-  let y = new Float64Array(graph.numNodes)
+  const x = walkCountsUnchecked(graph, length)
+  for (let v = 0; v < x.length; v++) if (!Number.isFinite(x[v]!)) throw walkOverflow('walkCounts', length)
+  return x
+}
+
+/** Â^ℓ 1 without the overflow check (Infinity where the counts leave float64's range). */
+function walkCountsUnchecked(graph: Graph, length: number): Float64Array {
+  const x = new Float64Array(graph.numNodes).fill(1)
+  return powerTimes(graph, x, length)
+}
+
+/** Â^ℓ x (x is overwritten); stops early once a count is Infinity (it stays so: the caller throws). */
+function powerTimes(graph: Graph, start: Float64Array, length: number): Float64Array {
+  let x: Float64Array = start
+  let y: Float64Array = new Float64Array(graph.numNodes)
   for (let l = 0; l < length; l++) {
     mulSelfLoopAdjacency(graph, x, y)
     const t = x
     x = y
     y = t
+    if ((l & 63) === 63 && !x.every(Number.isFinite)) break
   }
   return x
+}
+
+/** The error of a walk count beyond float64's range (the counts grow like (max degree + 1)^length). */
+function walkOverflow(fn: string, length: number): Error {
+  return new Error(`${fn}: overflow, the number of walks of length ${length} exceeds float64's range (about 1.8e308); use a smaller length`)
 }
 
 /**
@@ -85,22 +104,17 @@ export function walkIndex(graph: Graph, partition: ArrayLike<number>, options: W
   const C = boundary(graph, partition)
   let x: Float64Array<ArrayBufferLike>
   if (options.target === undefined) {
-    x = walkCounts(graph, length)
+    x = walkCountsUnchecked(graph, length)
   } else {
     assertInteger('target', options.target, { min: 0, max: graph.numNodes - 1 })
     // Â is symmetric, so (Â^ℓ)_{c,t} = (Â^ℓ e_t)_c.
-    x = new Float64Array(graph.numNodes)
-    x[options.target] = 1
-    let y: Float64Array<ArrayBufferLike> = new Float64Array(graph.numNodes)
-    for (let l = 0; l < length; l++) {
-      mulSelfLoopAdjacency(graph, x, y)
-      const t = x
-      x = y
-      y = t
-    }
+    const e = new Float64Array(graph.numNodes)
+    e[options.target] = 1
+    x = powerTimes(graph, e, length)
   }
   let s = 0
   for (let i = 0; i < C.length; i++) s += x[C[i]!]!
+  if (!Number.isFinite(s)) throw walkOverflow('walkIndex', length)
   return s
 }
 
@@ -118,6 +132,7 @@ export function vertexWalkIndices(graph: Graph, length: number): Float64Array {
   const out = new Float64Array(n)
   const bufs = closedWalkBuffers(n)
   for (let t = 0; t < n; t++) out[t] = hasNeighbor(graph, t) ? closedWalks(graph, t, length + 1, bufs) : 0
+  for (let t = 0; t < n; t++) if (!Number.isFinite(out[t]!)) throw walkOverflow('vertexWalkIndices', length)
   return out
 }
 

@@ -2,7 +2,7 @@
  * Low-rank ground truths for matrix completion (Arora, Cohen, Hu, Luo 2019), and the validation of
  * observed entries given as core's `Observations` (drawn by core's `sampleObservations`).
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, resolveRng, type Observations, type Rng } from '@theoryml/core'
+import { Matrix, assertAllocation, assertInteger, assertKnownOptions, assertPositive, resolveRng, type Observations, type Rng } from '@theoryml/core'
 import type { EntryList } from './kernel'
 
 /** Options of {@link lowRankMatrix}. */
@@ -41,6 +41,7 @@ export function checkShape(name: string, shape: unknown): [number, number] {
   if (!Array.isArray(shape) || shape.length !== 2) throw new Error(`${name}: expected [rows, columns], got ${Array.isArray(shape) ? `an array of length ${shape.length}` : typeof shape}`)
   assertInteger(`${name}[0]`, shape[0], { min: 1 })
   assertInteger(`${name}[1]`, shape[1], { min: 1 })
+  assertAllocation(name, (shape[0] as number) * (shape[1] as number), 8)
   return [shape[0] as number, shape[1] as number]
 }
 

@@ -5,7 +5,7 @@
  */
 import { assertKnownOptions, assertInteger } from '@theoryml/core'
 import { indexSelect, lasts, shiftRight, where } from './library'
-import { aggregate, equals, full, greaterOrEqual, greaterThan, indexAdd, indices, select, selectAnd, selWidth, seqMap, toSequence, tokMap } from './rasp'
+import { INT8_MAX, INT8_MIN, aggregate, equals, full, greaterOrEqual, greaterThan, indexAdd, indices, select, selectAnd, selWidth, seqMap, toSequence, tokMap } from './rasp'
 import type { Selector, Sequence, SequenceLike } from './rasp'
 import { EOS, PAD, SEP, SOS, SYMBOL0 } from './tokens'
 
@@ -210,8 +210,17 @@ export function runAutoregressive(program: Program, prompt: SequenceLike, option
   const eos = options.eos ?? EOS
   const out: number[] = []
   for (let t = 0; t < maxNew; t++) {
-    const next = program(seq)
-    const tok = next[next.length - 1] as number
+    const next: unknown = program(seq)
+    // A program maps a sequence to one of the same length; the next token is its last entry.
+    if (!Array.isArray(next) && !(ArrayBuffer.isView(next) && !(next instanceof DataView))) {
+      throw new Error(`program: expected it to return a sequence (number[] or Int32Array), got ${next === null ? 'null' : typeof next} at step ${t}`)
+    }
+    const arr = next as ArrayLike<number>
+    if (arr.length !== seq.length) throw new Error(`program: returned ${arr.length} tokens for an input of ${seq.length} at step ${t} (a RASP program keeps the length)`)
+    const tok = arr[arr.length - 1] as number
+    if (typeof tok !== 'number' || !Number.isInteger(tok) || tok < INT8_MIN || tok > INT8_MAX) {
+      throw new Error(`program: returned ${String(tok)} as the next token at step ${t}, expected an integer in the int8 range [${INT8_MIN}, ${INT8_MAX}] of RASP-L`)
+    }
     out.push(tok)
     seq.push(tok)
     if (tok === eos) break

@@ -8,7 +8,7 @@
  * and aggregations of them) may be as large as the context, and change only by `indexAdd` (adding
  * a constant, the only index arithmetic RASP-L allows).
  */
-import { assertInteger, assertKnownOptions } from '@theoryml/core'
+import { assertAllocation, assertInteger, assertKnownOptions } from '@theoryml/core'
 
 /** A RASP sequence: one integer per position. Functions return `Int32Array`s. */
 export type Sequence = Int32Array
@@ -25,10 +25,10 @@ export interface Selector {
 /** A selector predicate on a key value and a query value (the np_rasp order: pred(key, query)). */
 export type Predicate = (key: number, query: number) => boolean
 
-/** The int8 range every token value must lie in. */
-const INT8_MIN = -128
-/** The int8 range every token value must lie in. */
-const INT8_MAX = 127
+/** @internal The int8 range every token value must lie in. */
+export const INT8_MIN = -128
+/** @internal The int8 range every token value must lie in. */
+export const INT8_MAX = 127
 
 /** Common predicates: `equals(k, q)` is k = q, `lessThan(k, q)` is k < q, and so on. */
 export const equals: Predicate = (k, q) => k === q
@@ -146,6 +146,7 @@ export function select(keys: SequenceLike, queries: SequenceLike, predicate: Pre
   const q = toSequence('queries', queries)
   sameLength(k, q, 'select')
   const n = k.length
+  assertAllocation('keys', n * n, 1)
   const matrix = new Uint8Array(n * n)
   for (let i = 0; i < n; i++) {
     const qi = q[i] as number
@@ -228,7 +229,7 @@ export function aggregate(selector: Selector, values: SequenceLike, options: Agg
       else if (reduction === 'max') { if (vj > acc) acc = vj }
       else if (vj < acc) acc = vj
     }
-    out[i] = count === 0 ? dflt : reduction === 'mean' ? Math.trunc(acc / count) : acc
+    out[i] = checkInt8('aggregate', count === 0 ? dflt : reduction === 'mean' ? Math.trunc(acc / count) : acc, i)
   }
   return out
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type * as TF from '@tensorflow/tfjs'
 import { assertInteger, assertKnownOptions, assertPositive, resolveRng, type Rng } from '@theoryml/core'
 import { linear } from '@theoryml/core/tf'
-import { causalAttention, layerNorm as fusedLayerNorm } from './kernels'
+import { affine as fusedAffine, causalAttention, layerNorm as fusedLayerNorm } from './kernels'
 
 /** Sizes of a {@link Transformer}. */
 export interface TransformerConfig {
@@ -150,6 +150,7 @@ export function createTransformer(config: TransformerConfig): Transformer {
   }
   const mm = linear
   const layerNorm = fusedLayerNorm()
+  const affine = fusedAffine()
   const attention = causalAttention(1 / Math.sqrt(dh))
   let disposed = false
 
@@ -182,7 +183,7 @@ export function createTransformer(config: TransformerConfig): Transformer {
         const merged = tf.reshape(tf.transpose(tf.reshape(o, [B, heads, T, dh]), [0, 2, 1, 3]), [BT, dModel]) as TF.Tensor2D
         x = tf.add(x, mm(merged, blk.wo)) as TF.Tensor2D
         const h2 = layerNorm(x, blk.ln2g, blk.ln2b)
-        const mlp = tf.add(mm(tf.relu(tf.add(mm(h2, blk.w1), blk.b1)) as TF.Tensor2D, blk.w2), blk.b2)
+        const mlp = affine(tf.relu(affine(h2, blk.w1, blk.b1)) as TF.Tensor2D, blk.w2, blk.b2)
         x = tf.add(x, mlp) as TF.Tensor2D
       }
       const out = mm(layerNorm(x, lnfg, lnfb), unembed)

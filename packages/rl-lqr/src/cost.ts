@@ -180,7 +180,15 @@ export function finiteHorizonCost(system: LqrSystem, K: MatrixLike, initialState
   assertSystem(system)
   const Krow = controllerToRow(system, K)
   const X0 = toStates(system, initialStates)
-  return new FiniteHorizonKernel(system, X0).evaluate(flat(Krow))
+  return checkCost('finiteHorizonCost', system, new FiniteHorizonKernel(system, X0).evaluate(flat(Krow)))
+}
+
+/** The cost, or an error naming `fn` when the states outgrew float64 within the horizon (an unstable closed loop). */
+function checkCost(fn: string, system: LqrSystem, cost: number): number {
+  if (Number.isFinite(cost)) return cost
+  throw new Error(
+    `${fn}: overflow, the cost is ${cost}: the closed loop A + K B is unstable enough that the state leaves float64's range within the horizon H = ${system.horizon}; use a stabilizing K or a shorter horizon`,
+  )
 }
 
 /**
@@ -195,7 +203,7 @@ export function finiteHorizonCostAndGrad(system: LqrSystem, K: MatrixLike, initi
   const Krow = controllerToRow(system, K)
   const X0 = toStates(system, initialStates)
   const g = new Float64Array(system.stateDim * system.controlDim)
-  const cost = new FiniteHorizonKernel(system, X0).evaluate(flat(Krow), g)
+  const cost = checkCost('finiteHorizonCostAndGrad', system, new FiniteHorizonKernel(system, X0).evaluate(flat(Krow), g))
   const G = new Matrix(system.stateDim, system.controlDim)
   for (let i = 0; i < system.stateDim; i++) for (let k = 0; k < system.controlDim; k++) G.set(i, k, g[i * system.controlDim + k] as number)
   return { cost, grad: controllerFromRow(system, G) }

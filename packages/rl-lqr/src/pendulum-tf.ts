@@ -17,7 +17,7 @@ export interface MlpController {
   readonly biases: tf.Variable[]
   /** u for a batch of states [N, inputs] → [N, outputs]. Call inside tf.tidy. */
   apply(states: tf.Tensor2D): tf.Tensor2D
-  /** Free the variables. */
+  /** Free the variables; applying the controller afterwards throws. Calling it again does nothing. */
   dispose(): void
 }
 
@@ -51,11 +51,13 @@ function build(sizes: readonly number[], weightsOf: (l: number, fanIn: number, f
     bt.dispose()
   }
   const last = weights.length - 1
+  let disposed = false
   return {
     sizes: [...sizes],
     weights,
     biases,
     apply(states) {
+      if (disposed) throw new Error('controller: this mlpController was disposed; build a new one')
       let h: tf.Tensor2D = states
       for (let l = 0; l <= last; l++) {
         h = tf.fused.matMul({ a: h, b: weights[l] as tf.Tensor2D, bias: biases[l] as tf.Tensor1D, activation: l < last ? 'relu' : 'linear' }) as tf.Tensor2D
@@ -63,6 +65,8 @@ function build(sizes: readonly number[], weightsOf: (l: number, fanIn: number, f
       return h
     },
     dispose() {
+      if (disposed) return
+      disposed = true
       for (const v of [...weights, ...biases]) v.dispose()
     },
   }

@@ -1,4 +1,4 @@
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
+import { Matrix, assertAllocation, assertInteger, assertKnownOptions, assertPositive, resolveRng, toMatrix, type MatrixLike, type Rng } from '@theoryml/core'
 
 /**
  * Which way states multiply the system matrices.
@@ -216,6 +216,8 @@ export interface RandomSystemOptions {
 export function randomSystem(n: number, m: number, rng: Rng | number = 0, options: RandomSystemOptions = {}): LqrSystem {
   assertInteger('n', n, { min: 1 })
   assertInteger('m', m, { min: 1 })
+  assertAllocation('n', n * n, 8)
+  assertAllocation('m', m * n, 8)
   assertKnownOptions('randomSystem', options, ['horizon', 'std', 'randomB'])
   const r = resolveRng(rng)
   const std = options.std ?? 1 / Math.sqrt(n)

@@ -36,11 +36,12 @@ export interface SsmLayer {
   /**
    * Impulse response (the convolution kernel) k_h(j) = Re Σ_n c_{h,n} b_{h,n} a_{h,n}^j, j < length,
    * as [channels, length]: the float64 track's `impulseResponse(ssm, length)` of the same SSM.
+   * Throws, as that one does, when the response overflows (float32 here: max|a| > 1 on long lengths).
    */
   impulseResponse(length: number): TF.Tensor2D
   /** Forward pass of x: [batch, L, channels] (or [batch, L] when channels = 1). */
   apply(x: TF.Tensor): TF.Tensor
-  /** Dispose the variables (and the cached shift matrices). */
+  /** Dispose the variables (and the cached shift matrices); using the layer afterwards throws. Calling it again does nothing. */
   dispose(): void
 }
 
@@ -96,7 +97,11 @@ export function ssmLayer(options: SsmLayerOptions): SsmLayer {
     }
     return s
   }
-  const impulseResponse = (length: number): TF.Tensor2D => {
+  let disposed = false
+  const alive = (): void => {
+    if (disposed) throw new Error('layer: this ssmLayer was disposed; build a new one')
+  }
+  const kernel = (length: number): TF.Tensor2D => {
     assertInteger('length', length, { min: 1 })
     return tf.tidy(() => {
       const a = params.a as TF.Variable
@@ -130,14 +135,29 @@ export function ssmLayer(options: SsmLayerOptions): SsmLayer {
       return tf.stack(cols, 1) as TF.Tensor2D
     })
   }
+  // The public kernel is checked like the float64 track's impulseResponse: a float32 overflow throws.
+  const impulseResponse = (length: number): TF.Tensor2D => {
+    alive()
+    const K = kernel(length)
+    const k = K.dataSync()
+    for (let i = 0; i < k.length; i++) {
+      if (!Number.isFinite(k[i] as number)) {
+        const maxA = tf.tidy(() => (complex ? tf.sqrt(tf.add(tf.square(params.a as TF.Variable), tf.square(params.aImag as TF.Variable))) : tf.abs(params.a as TF.Variable)).max().dataSync()[0] as number)
+        K.dispose()
+        throw new Error(`a: the impulse response blows up in float32 (k(${i % length}) = ${k[i]} in channel ${Math.floor(i / length)}) because max|a_i| = ${maxA.toPrecision(4)} > 1`)
+      }
+    }
+    return K
+  }
   const apply = (x: TF.Tensor): TF.Tensor => {
     if (!x || typeof (x as TF.Tensor).rank !== 'number') throw new Error('x: expected a tf.Tensor [batch, L, channels]')
     const lifted = x.rank === 2 && H === 1
     if (!lifted && (x.rank !== 3 || x.shape[2] !== H)) throw new Error(`x: expected shape [batch, L, ${H}]${H === 1 ? ' or [batch, L]' : ''}, got [${x.shape.join(', ')}]`)
     const L = x.shape[1] as number
+    alive()
     return tf.tidy(() => {
       if (lifted) x = tf.expandDims(x, 2) // inside tidy: the lifted copy is freed
-      const K = impulseResponse(L) // [H, L]
+      const K = kernel(L) // [H, L]
       if (output === 'last') {
         const rev = tf.transpose(tf.reverse(K, 1)) // [L, H]: rev[t, h] = k_h(L−1−t)
         return tf.sum(tf.mul(x, rev), 1) // [batch, H]
@@ -157,6 +177,8 @@ export function ssmLayer(options: SsmLayerOptions): SsmLayer {
     impulseResponse,
     apply,
     dispose() {
+      if (disposed) return
+      disposed = true
       for (const v of Object.values(params)) v.dispose()
       for (const s of shiftCache.values()) s.dispose()
       shiftCache.clear()

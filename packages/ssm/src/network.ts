@@ -103,10 +103,12 @@ export function ssmNetwork(options: SsmNetworkOptions): SsmNetwork {
   const inProj = projInit ? variable(projInit) : null
   const outW = outInit.map(variable)
   const variables = [...inW, ...(inProj ? [inProj] : []), ...ssm.variables, ...outW]
+  let disposed = false
   return {
     ssm,
     variables,
     predict(x) {
+      if (disposed) throw new Error('network: this ssmNetwork was disposed; build a new one')
       if (!x || x.rank !== 2) throw new Error('x: expected a tf.Tensor2D [n, L]')
       return tf.tidy(() => {
         const [n, L] = x.shape as [number, number]
@@ -125,6 +127,8 @@ export function ssmNetwork(options: SsmNetworkOptions): SsmNetwork {
       })
     },
     dispose() {
+      if (disposed) return
+      disposed = true
       for (const v of [...inW, ...(inProj ? [inProj] : []), ...outW]) v.dispose()
       ssm.dispose()
     },

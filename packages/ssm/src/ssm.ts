@@ -1,4 +1,4 @@
-import { assertFiniteArray, assertInteger, assertKnownOptions, toMatrix, toVector, type MatrixLike, type VectorLike } from '@theoryml/core'
+import { assertAllocation, assertFiniteArray, assertInteger, assertKnownOptions, toMatrix, toVector, type MatrixLike, type VectorLike } from '@theoryml/core'
 import type { Matrix } from '@theoryml/core'
 
 /**
@@ -73,6 +73,7 @@ export function assertSsm(name: string, ssm: unknown): asserts ssm is DiagonalSs
 export function impulseResponse(ssm: DiagonalSsm, length: number, out?: Float64Array): Float64Array {
   assertSsm('ssm', ssm)
   assertInteger('length', length, { min: 1 })
+  if (!out) assertAllocation('length', length, 8)
   const k = out ?? new Float64Array(length)
   if (k.length < length) throw new Error(`out: expected length >= ${length}, got ${k.length}`)
   impulseInto(ssm.a, ssm.b, ssm.c, length, k)

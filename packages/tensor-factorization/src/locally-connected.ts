@@ -141,7 +141,9 @@ export function locallyConnected(options: LocallyConnectedOptions): LocallyConne
   const variables = [...layers.flatMap((l) => [l.weight, l.bias]), head.weight, head.bias]
   const L = options.length
   const C = options.channels
+  let disposed = false
   const predict = (x: TF.Tensor): TF.Tensor2D => {
+    if (disposed) throw new Error('model: this locallyConnected model was disposed; build a new one')
     if (x.rank !== 3 || x.shape[1] !== L || x.shape[2] !== C) {
       throw new Error(`x: expected shape [batch, ${L}, ${C}], got [${x.shape.join(', ')}]`)
     }
@@ -172,7 +174,11 @@ export function locallyConnected(options: LocallyConnectedOptions): LocallyConne
     head,
     variables,
     predict,
-    dispose: () => variables.forEach((v) => v.dispose()),
+    dispose: () => {
+      if (disposed) return
+      disposed = true
+      variables.forEach((v) => v.dispose())
+    },
   }
 }
 

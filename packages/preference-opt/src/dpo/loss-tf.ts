@@ -77,6 +77,7 @@ export function preferenceLoss(
       const lengths = o.chosenLengths ? tf.tensor1d(Float32Array.from(o.chosenLengths)) : tf.onesLike(pc)
       losses = tf.sub(losses, tf.mul(tf.div(pc, lengths), o.sftWeight))
     }
+    checkFinite({ policyChosenLogps: pc, policyRejectedLogps: pr, refChosenLogps: rc, refRejectedLogps: rr }, losses, o.type)
     return {
       losses: losses as TF.Tensor1D,
       loss: tf.mean(losses) as TF.Scalar,
@@ -84,6 +85,23 @@ export function preferenceLoss(
       rejectedRewards: tf.mul(tf.sub(pr, rr), o.beta) as TF.Tensor1D,
     }
   }
+}
+
+/**
+ * Throw when an input holds NaN/±Infinity (naming it) or the losses overflow float32 (naming the loss):
+ * one device read for the whole check, more only on the error path.
+ */
+function checkFinite(inputs: Record<string, TF.Tensor>, losses: TF.Tensor, type: string): void {
+  const all = { ...inputs, losses }
+  const bad = tf.tidy(() => tf.addN(Object.values(all).map((t) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(t)), 'float32')))).dataSync()[0] as number)
+  if (bad === 0) return
+  for (const [name, t] of Object.entries(inputs)) {
+    const v = t.dataSync()
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i] as number)) throw new Error(`${name}: expected finite log-probabilities, got ${v[i]} at index ${i}`)
+  }
+  const l = losses.dataSync()
+  const i = l.findIndex((x) => !Number.isFinite(x))
+  throw new Error(`preferenceLoss: overflow, the '${type}' loss of pair ${i} is ${l[i]} in float32: the log-probabilities are too large for this loss`)
 }
 
 /**

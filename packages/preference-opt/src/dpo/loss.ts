@@ -200,6 +200,9 @@ export function preferenceLoss(inputs: PreferenceLogps, options: PreferenceLossO
     chosenRewards[i] = o.beta * (c - (rc[i] as number))
     rejectedRewards[i] = o.beta * (r - (rr[i] as number))
     if ((chosenRewards[i] as number) > (rejectedRewards[i] as number)) acc++
+    if (!Number.isFinite(losses[i] as number) || !Number.isFinite(gradChosen[i] as number) || !Number.isFinite(chosenRewards[i] as number) || !Number.isFinite(rejectedRewards[i] as number)) {
+      throw new Error(`preferenceLoss: overflow, the '${o.type}' loss of pair ${i} is ${losses[i]} (margin z = ${z}): the log-probabilities are beyond float64's range for this loss`)
+    }
   }
   const mean = (v: Float64Array): number => v.reduce((s, x) => s + x, 0) / n
   const loss = mean(losses)

@@ -64,6 +64,7 @@ export function mlpPolicy(options: MlpPolicyOptions): MlpPolicy {
  * @example const logits = tf.tidy(() => mlpLogits(model, tf.tensor2d(x)))
  */
 export function mlpLogits(model: MlpPolicy, x: TF.Tensor2D): TF.Tensor2D {
+  assertLive(model)
   let h: TF.Tensor2D = x
   model.weights.forEach((w, l) => {
     h = tf.add(tf.matMul(h, w), model.biases[l] as TF.Variable)
@@ -74,11 +75,11 @@ export function mlpLogits(model: MlpPolicy, x: TF.Tensor2D): TF.Tensor2D {
 
 /**
  * Free every variable of an MLP policy (its weights and biases): after it, `tf.memory().numTensors`
- * is back where it was before {@link mlpPolicy}.
+ * is back where it was before {@link mlpPolicy}. Using the policy afterwards throws; disposing it again does nothing.
  * @example disposePolicy(model)
  */
 export function disposePolicy(model: MlpPolicy): void {
-  for (const v of [...model.weights, ...model.biases]) v.dispose()
+  for (const v of [...model.weights, ...model.biases]) if (!v.isDisposed) v.dispose()
 }
 
 function checkData(model: MlpPolicy, inputs: unknown, name = 'inputs'): Float32Array {
@@ -123,7 +124,15 @@ function checkPolicy(model: unknown): MlpPolicy {
   if (!m || typeof m !== 'object' || !Array.isArray(m.sizes) || !Array.isArray(m.weights) || !Array.isArray(m.biases)) {
     throw new Error('model: expected an MlpPolicy (from mlpPolicy)')
   }
+  assertLive(m)
   return m
+}
+
+/** Throw when the policy's variables were freed by {@link disposePolicy}. */
+function assertLive(model: MlpPolicy): void {
+  if (model.weights.some((w) => w.isDisposed) || model.biases.some((b) => b.isDisposed)) {
+    throw new Error('model: this MlpPolicy was disposed (disposePolicy); build a new one')
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * A^n = [w_1^n … w_R^n] ∈ R^{d_n × R}; tensor reconstruction, random CP tensors, component norms,
  * alternating least squares and an ALS-based CP-rank estimate.
  */
-import { Matrix, assertInteger, assertKnownOptions, assertPositive, fromFlat, ndarray, pseudoInverse, resolveRng, sizeOf, toFlat, toMatrix, toVector, type MatrixLike, type NdArray, type Rng, type VectorLike } from '@theoryml/core'
+import { assertAllocation, Matrix, assertInteger, assertKnownOptions, assertPositive, fromFlat, ndarray, pseudoInverse, resolveRng, sizeOf, toFlat, toMatrix, toVector, type MatrixLike, type NdArray, type Rng, type VectorLike } from '@theoryml/core'
 import { checkTensor } from './tensor'
 
 /** A CP factorization: factor matrices A^n (d_n × R) and optional weights λ (default all ones). */
@@ -64,6 +64,7 @@ export function cpToTensor(cp: Cp): NdArray {
   if (!cp || typeof cp !== 'object') throw new Error('cp: expected { weights?, factors }')
   const { flats, shape, rank } = checkFactors('factors', cp.factors)
   const weights = cp.weights === undefined ? undefined : toVector('weights', cp.weights, rank)
+  assertAllocation('factors', shape.reduce((a, b) => a * b, 1), 8)
   return cpTensorFromFlats(flats, shape, rank, weights)
 }
 
@@ -75,6 +76,7 @@ export function cpToTensor(cp: Cp): NdArray {
 export function randomCp(shape: readonly number[], rank: number, rng: Rng | number, options: { std?: number } = {}): CpResult {
   checkShapeArg(shape)
   assertInteger('rank', rank, { min: 1 })
+  assertAllocation('shape', shape.reduce((a, b) => a + b, 0) * rank, 8)
   assertKnownOptions('randomCp', options, ['std'])
   const std = options.std ?? 1
   assertPositive('std', std)
