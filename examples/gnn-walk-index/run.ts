@@ -71,10 +71,19 @@ interface Config {
   interactionNoise: number
   karateRandomOrders: number
   /**
-   * The (method, fraction removed) pairs whose Cora accuracy gap over random removal (mean over seeds)
-   * is asserted as a claim (≥ 0.02); the others are printed and kept in the metrics.
+   * The (method, fraction removed, minimum mean gap) triples whose Cora accuracy gap over random
+   * removal (mean over seeds, paired by seed) is asserted as a claim, besides a positive gap at every
+   * seed; the others are printed and kept in the metrics. Each minimum is half the gap measured over
+   * 5 seeds with the paper's protocol (+0.05 at 50%, +0.10 at 70%).
    */
-  accuracyClaims: Array<[string, number]>
+  accuracyClaims: Array<[string, number, number]>
+  /** Fractions at which spectral removal is trained (a subset of removeFractions). */
+  spectralFractions: number[]
+  /**
+   * The fractions at which WIS is asserted above spectral sparsification (mean gap ≥ the minimum,
+   * positive at every seed); needs 'spectral' in accuracyMethods. Half the 5-seed gap again (+0.07 at 70%).
+   */
+  spectralClaims: Array<[string, number, number]>
 }
 
 export default defineExperiment<Config>({
@@ -93,7 +102,8 @@ export default defineExperiment<Config>({
     isolationFractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     seeds: 2,
     baselineSeeds: 1,
-    accuracyMethods: ['1-WIS', '2-WIS', 'random'],
+    // spectral at 70% only in quick mode (two runs): at 50% its gap to WIS (+0.03) is within the noise of 2 seeds
+    accuracyMethods: ['1-WIS', '2-WIS', 'random', 'spectral'],
     wisChunk: 100,
     split: 'random',
     splitSeed: 1,
@@ -113,7 +123,9 @@ export default defineExperiment<Config>({
     interactionSteps: 100,
     interactionNoise: 0.3,
     karateRandomOrders: 10,
-    accuracyClaims: [['1-WIS', 0.5], ['2-WIS', 0.5], ['1-WIS', 0.7], ['2-WIS', 0.7]],
+    accuracyClaims: [['1-WIS', 0.5, 0.025], ['2-WIS', 0.5, 0.025], ['1-WIS', 0.7, 0.05], ['2-WIS', 0.7, 0.05]],
+    spectralClaims: [['1-WIS', 0.7, 0.035], ['2-WIS', 0.7, 0.035]],
+    spectralFractions: [0.7],
   },
   quick: {},
   full: {
@@ -123,6 +135,7 @@ export default defineExperiment<Config>({
     baselineSeeds: 5,
     patience: 100,
     accuracyMethods: ['1-WIS', '2-WIS', 'random', 'spectral'],
+    spectralFractions: [0.1, 0.3, 0.5, 0.7, 0.9],
     interactionSeeds: 10,
     interactionCopies: 1000,
     interactionSteps: 150,
@@ -312,22 +325,25 @@ async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) 
   }
   const seeds = Array.from({ length: config.seeds }, (_, s) => s)
   const fractions = [0, ...config.removeFractions]
-  const total = config.baselineSeeds + config.accuracyMethods.length * config.removeFractions.length * config.seeds
+  // Spectral removal is trained only at spectralFractions (quick: 70%); the other methods at every fraction.
+  const trainedAt = (method: string): number[] => (method === 'spectral' ? config.removeFractions.filter((f) => config.spectralFractions.some((g) => Math.abs(g - f) < 1e-9)) : config.removeFractions)
+  const total = config.baselineSeeds + config.accuracyMethods.reduce((a, method) => a + trainedAt(method).length, 0) * config.seeds
   let done = 0
   const tick = (label: string): void => ctx.progress(0.25 + 0.7 * (++done / total), label)
   const unsparsified: number[] = []
   for (let s = 0; s < config.baselineSeeds; s++) { unsparsified.push(await train(graph, s)); tick('Cora unsparsified') }
   ctx.log(`unsparsified: test accuracy ${stats(unsparsified)}`)
-  // acc[method][fraction index][seed]
+  // acc[method][fraction index][seed] (an empty row where a method is not trained)
   const acc: Record<string, number[][]> = {}
   for (const method of config.accuracyMethods) {
     acc[method] = [unsparsified]
+    const at = trainedAt(method)
     for (const f of config.removeFractions) {
       const row: number[] = []
-      for (const s of seeds) { row.push(await train(graph.removeEdges(orderOf(method, s).subarray(0, Math.round(f * m))), s)); tick(`Cora ${method} ${f}`) }
+      if (at.includes(f)) for (const s of seeds) { row.push(await train(graph.removeEdges(orderOf(method, s).subarray(0, Math.round(f * m))), s)); tick(`Cora ${method} ${f}`) }
       acc[method]!.push(row)
     }
-    ctx.log(`${method}: test accuracy ${acc[method]!.map((r, i) => `${fractions[i]}: ${stats(r)}`).join('; ')}`)
+    ctx.log(`${method}: test accuracy ${acc[method]!.flatMap((r, i) => (r.length > 0 ? [`${fractions[i]}: ${stats(r)}`] : [])).join('; ')}`)
   }
   const isoFractions = [0, ...config.isolationFractions]
   const isolated: Record<string, number[][]> = {}
@@ -337,23 +353,30 @@ async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) 
   }
   const claims: Claim[] = []
   const gaps: Record<string, { mean: number; std: number; perSeed: number[] }> = {}
-  for (const f of [0.5, 0.7]) {
+  const model = config.model === 'gcn' ? `depth-${config.depth} GCN` : 'linear propagation'
+  // WIS against a baseline at fraction f, paired by seed (seed s of the baseline uses its order s).
+  const compare = (method: string, baseline: string, f: number, minGap: number | undefined, paper: string): void => {
     const i = fractions.indexOf(f)
-    if (i < 0 || !acc.random) continue
-    const r = acc.random[i]!
+    const w = i < 0 ? undefined : acc[method]?.[i]
+    const r = i < 0 ? undefined : acc[baseline]?.[i]
+    if (!w || !r || w.length === 0 || r.length === 0) return
+    const perSeed = w.map((v, k) => v - r[k]!)
+    const gapF = mean(w) - mean(r)
+    gaps[`${method} over ${baseline} at ${f * 100}%`] = { mean: gapF, std: std(perSeed), perSeed }
+    const statement = `${method} keeps Cora accuracy above ${baseline} removal at ${f * 100}% of edges removed (${model}, ${config.seeds} seeds; paper: ${paper})`
+    const measured = `${stats(w)} vs ${stats(r)} (gap ${gapF.toFixed(3)}, per seed ${perSeed.map((g) => g.toFixed(3)).join(' ')})`
+    if (minGap !== undefined) {
+      claims.push(claim(statement, { measured, expected: `mean gap ≥ ${minGap}, > 0 at every seed`, holds: gapF >= minGap && perSeed.every((g) => g > 0) }))
+    } else {
+      ctx.log(`not asserted in this mode: ${statement}: ${measured}`)
+    }
+  }
+  const minOf = (list: Array<[string, number, number]>, method: string, f: number): number | undefined => list.find(([mm, g]) => mm === method && Math.abs(g - f) < 1e-9)?.[2]
+  // The paper (Fig. 3, Cora GCN, 10 runs) plots WIS above random and spectral removal at every fraction; it gives no table.
+  for (const f of config.removeFractions) {
     for (const method of ['1-WIS', '2-WIS']) {
-      if (!acc[method]) continue
-      const w = acc[method]![i]!
-      const perSeed = w.map((v, k) => v - r[k]!)
-      const gapF = mean(w) - mean(r)
-      gaps[`${method} at ${f * 100}%`] = { mean: gapF, std: std(perSeed), perSeed }
-      const statement = `${method} keeps Cora accuracy clearly above random removal at ${f * 100}% of edges removed (${config.model === 'gcn' ? `depth-${config.depth} GCN` : 'linear propagation'}, ${config.seeds} seeds)`
-      const measured = `${stats(w)} vs ${stats(r)} (gap ${gapF.toFixed(3)}, per seed ${perSeed.map((g) => g.toFixed(3)).join(' ')})`
-      if (config.accuracyClaims.some(([m, g]) => m === method && Math.abs(g - f) < 1e-9)) {
-        claims.push(claim(statement, { measured, expected: 'mean gap ≥ 0.02', holds: gapF >= 0.02 }))
-      } else {
-        ctx.log(`not asserted in this mode: ${statement}: ${measured}`)
-      }
+      compare(method, 'random', f, minOf(config.accuracyClaims, method, f), 'WIS above random, plotted')
+      compare(method, 'spectral', f, minOf(config.spectralClaims, method, f), 'WIS above spectral, plotted')
     }
   }
   // Isolation up to 70% removal (beyond, e.g. 90% of Cora's edges leave too few to touch every vertex).
@@ -381,7 +404,10 @@ async function coraExperiment(config: Config, ctx: { rng: Rng; log: (m: string) 
       holds: two.every((v, k) => v < (rnd[k] as number)),
     }))
   }
-  const band = (rows: number[][], xs: number[], name: string): Line => {
+  const band = (all: number[][], allXs: number[], name: string): Line => {
+    const keep = all.map((r, i) => (r.length > 0 ? i : -1)).filter((i) => i >= 0)
+    const rows = keep.map((i) => all[i]!)
+    const xs = keep.map((i) => allXs[i]!)
     const line: Line = { name, x: xs, y: rows.map((r) => mean(r)) }
     if (rows.some((r) => r.length > 1)) {
       line.lower = rows.map((r) => mean(r) - std(r))

@@ -5,7 +5,7 @@
 import { ndarray, sampleObservations, unobservedEntries, type Rng } from '@theoryml/core'
 import type { Figure } from '@theoryml/lab'
 import { hierarchicalRank, htf, htfCompletion, htfToTensor, type ModeTree } from '@theoryml/tensor-factorization'
-import { column, emergenceSteps, normalized, relErrorOn } from './shared'
+import { column, emergenceSteps, normalized, relErrorOn, staircase } from './shared'
 
 export interface HierarchicalConfig {
   order: number
@@ -24,6 +24,8 @@ export interface HierarchicalConfig {
   threshold: number
   /** Relative singular-value cut for the hierarchical rank. */
   rankTol: number
+  /** Stop once the loss is below this fraction of mean(y²) over the observed entries (fit), as the 2022 code stops on a small training loss. */
+  tolerance: number
 }
 
 export interface HierarchicalResult {
@@ -33,7 +35,12 @@ export interface HierarchicalResult {
   targetRanks: number[]
   nodes: number[][]
   testError: number
+  /** Relative error (all entries) at the start, just before each later emergence, and at the end. */
+  stairs: number[]
+  /** Per tread between two emergences: error at its midpoint / error at its end. */
+  treadFlatness: number[]
   figure: Figure
+  errorFigure: Figure
 }
 
 /** Target from a width-`targetWidths` HTF (norm 1), HTF completion with `widths` from a small init. */
@@ -43,11 +50,14 @@ export function hierarchical(config: HierarchicalConfig, rng: Rng): Hierarchical
   const m = Math.round(config.fraction * target.data.length)
   const observations = sampleObservations(target, { count: m, rng: rng.fork('obs') })
   const k = Math.min(config.widths, config.targetWidths + 3)
-  const res = htfCompletion({ shape, observations, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: 1e-14, target, rng: rng.fork('init'), every: Math.max(1, Math.floor(config.steps / 300)), topK: k })
+  const meanSquare = Array.from(observations.values).reduce((a, v) => a + v * v, 0) / m
+  const res = htfCompletion({ shape, observations, widths: config.widths, initStd: config.initStd, lr: config.lr, steps: config.steps, stopAtLoss: config.tolerance * meanSquare, target, rng: rng.fork('init'), every: Math.max(1, Math.floor(config.steps / 300)), topK: k })
   const norms = res.history.componentNorms as number[][]
   const steps = res.history.step
   const largest = Math.max(...(norms[norms.length - 1] ?? [0]))
   const emergence = emergenceSteps(steps, norms, config.threshold * largest).filter((s) => s >= 0)
+  const rel = res.history.relError as number[]
+  const { plateauErrors, treadFlatness } = staircase(steps, rel, emergence)
   const learned = htfToTensor(res.htf)
   const hr = hierarchicalRank(learned, undefined, { tol: config.rankTol })
   const tr = hierarchicalRank(target, undefined, { tol: config.rankTol })
@@ -58,6 +68,9 @@ export function hierarchical(config: HierarchicalConfig, rng: Rng): Hierarchical
     targetRanks: tr.ranks,
     nodes: hr.nodes,
     testError: relErrorOn(learned, unobservedEntries(target, observations)),
+    stairs: [rel[0] as number, ...plateauErrors, rel[rel.length - 1] as number],
+    treadFlatness,
+    errorFigure: { kind: 'line', title: 'HTF: the reconstruction error falls as a staircase', x: { label: 'step' }, y: { label: 'relative error (all entries)', log: true }, lines: [{ name: 'relative error', x: steps, y: rel }] },
     figure: { kind: 'line', title: `HTF root local component norms (widths ${config.widths}, target widths ${config.targetWidths})`, x: { label: 'step' }, y: { label: 'local component norm', log: true }, lines: Array.from({ length: k }, (_, j) => ({ name: `#${j + 1} largest`, x: steps, y: column(norms, j).map((v) => Math.max(v, 1e-12)) })) },
   }
 }

@@ -50,3 +50,16 @@ export function column(rows: readonly number[][], j: number): number[] {
 export function strictlyIncreasing(values: readonly number[]): boolean {
   return values.every((v, i) => i === 0 || v > (values[i - 1] as number))
 }
+
+/**
+ * The staircase of an error curve: its height just before each later emergence (a tread's end) and
+ * each tread's flatness, the error at the tread's midpoint / the error at its end (≈ 1 when the
+ * error only moves when a component emerges). Tread k runs from emergence k to emergence k + 1.
+ */
+export function staircase(steps: readonly number[], errors: readonly number[], emergence: readonly number[]): { plateauErrors: number[]; treadFlatness: number[] } {
+  const at = (step: number): number => errors[Math.max(0, steps.findIndex((s) => s >= step) - 1)] as number
+  return {
+    plateauErrors: emergence.slice(1).map((s) => at(s)),
+    treadFlatness: emergence.slice(1).map((s, k) => at(Math.round(((emergence[k] as number) + s) / 2)) / at(s)),
+  }
+}

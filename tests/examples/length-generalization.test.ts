@@ -7,7 +7,7 @@ import experiment from '../../examples/length-generalization/run'
 // ablations run only under --full (see examples/length-generalization/README.md).
 test('length-generalization: every quick-mode claim holds', async () => {
   const result = await runExperiment(experiment, { seed: 0 })
-  expect(result.claims.length).toBe(5)
+  expect(result.claims.length).toBe(6)
   for (const c of result.claims) expect(c.holds, `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`).toBe(true)
   expect(Object.keys(result.figures)).toEqual(['exact-match-vs-length', 'recipe-ablation'])
 }, 900_000)

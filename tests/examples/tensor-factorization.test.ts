@@ -8,6 +8,6 @@ describe('examples/tensor-factorization (quick mode)', () => {
     const failing = result.claims.filter((c) => !c.holds).map((c) => `${c.statement}: measured ${String(c.measured)}, expected ${c.expected}`)
     expect(failing).toEqual([])
     expect(result.claims.length).toBe(13)
-    expect(Object.keys(result.figures).sort()).toEqual(['hierarchical-norms', 'incremental-error', 'incremental-norms', 'locality', 'recovery', 'regularization'])
+    expect(Object.keys(result.figures).sort()).toEqual(['hierarchical-error', 'hierarchical-norms', 'incremental-error', 'incremental-norms', 'locality', 'recovery', 'regularization'])
   }, 900_000)
 })
