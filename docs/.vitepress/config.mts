@@ -16,7 +16,8 @@ const root = path.resolve(docs, '..')
 /**
  * The static files the demos fetch, copied into docs/public/ (git-ignored) so that dev and build
  * serve them from the site itself: the tfjs wasm binaries (initTf({ wasmPaths })) and the Cora copy
- * shipped in @theoryml/gnn-walk-index (parsed in the page's worker by the package's parseCora).
+ * shipped in @theoryml/gnn-walk-index (parsed in the page's worker by the package's parseCora), and the
+ * real data sets of @theoryml/tensor-factorization (read by its shippedDataset).
  */
 function copySiteAssets(): void {
   const require = createRequire(import.meta.url)
@@ -26,6 +27,9 @@ function copySiteAssets(): void {
     ...readdirSync(path.join(root, 'packages/gnn-walk-index/data/cora'))
       .filter((f) => f.endsWith('.gz'))
       .map((f): [string, string] => [path.join(root, 'packages/gnn-walk-index/data/cora', f), path.join('data', 'cora', f)]),
+    ...readdirSync(path.join(root, 'packages/tensor-factorization/data'))
+      .filter((f) => f.endsWith('.csv.gz'))
+      .map((f): [string, string] => [path.join(root, 'packages/tensor-factorization/data', f), path.join('data', 'tensor-factorization', f)]),
   ]
   for (const [from, to] of copies) {
     const dest = path.join(docs, 'public', to)
@@ -120,7 +124,11 @@ export default defineConfig({
       conditions: ['@theoryml/source'],
       // gnn-walk-index's example imports loadCora from the Node-only entry; in the site that entry is
       // docs/demo/cora-browser.ts (Cora fetched from the site and parsed by the package's parseCora).
-      alias: [{ find: /^@theoryml\/gnn-walk-index\/node$/, replacement: path.join(docs, 'demo', 'cora-browser.ts') }],
+      // Likewise the entanglement example's loadDigits/loadBreastCancer (docs/demo/tf-data-browser.ts).
+      alias: [
+        { find: /^@theoryml\/gnn-walk-index\/node$/, replacement: path.join(docs, 'demo', 'cora-browser.ts') },
+        { find: /^@theoryml\/tensor-factorization\/node$/, replacement: path.join(docs, 'demo', 'tf-data-browser.ts') },
+      ],
     },
     worker: { format: 'es' },
     server: { fs: { allow: [root] } },

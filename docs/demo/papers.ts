@@ -20,6 +20,8 @@ export interface Paper {
   tf: boolean
   /** Fetches Cora from the site's static files. */
   cora?: boolean
+  /** Fetches tensor-factorization's shipped data sets (digits, breast cancer, wine) from the site's static files. */
+  datasets?: boolean
   params: DemoParam[]
   /** Config override of the page's demo (deep-merged over the quick configuration). */
   demo?: Record<string, unknown>
@@ -64,6 +66,7 @@ export const PAPERS: Paper[] = [
     name: 'entanglement',
     title: 'Entanglement and locally connected nets',
     tf: true,
+    datasets: true,
     params: [
       { key: 'swaps', label: 'random swaps', kind: 'numbers' },
       { key: 'steps', label: 'training steps', kind: 'number' },

@@ -29,6 +29,8 @@ export interface StartMessage {
   backend?: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu'
   /** Absolute URL of the folder of the Cora .gz files, for gnn-walk-index. */
   cora?: string
+  /** Absolute URL of the folder of tensor-factorization's shipped .csv.gz data sets, for entanglement. */
+  datasets?: string
   /** Only resolve the configuration and post it (the page's inputs show its values). */
   describe?: boolean
 }
@@ -98,6 +100,11 @@ self.onmessage = async (event: MessageEvent<StartMessage>) => {
       post({ type: 'progress', fraction: 0, label: 'fetching Cora' })
       const { fetchCora, provideCora } = await import('./cora-browser')
       provideCora(await fetchCora(msg.cora))
+    }
+    if (msg.datasets) {
+      post({ type: 'progress', fraction: 0, label: 'fetching the data sets' })
+      const { fetchDatasets, provideDatasets } = await import('./tf-data-browser')
+      provideDatasets(await fetchDatasets(msg.datasets))
     }
     const experiment = (await load()).default
     post({ type: 'config', config: resolveConfig(experiment, { config: msg.config }) })

@@ -45,4 +45,13 @@ export {
 } from './entanglement/measures'
 export { averageSurrogateEntanglement, featureCorrelations, surrogateEntanglement, type AverageSurrogateOptions } from './entanglement/surrogate'
 export { permuteFeatures, randomSwaps, rearrangeFeatures, type RearrangeOptions } from './entanglement/rearrange'
-export { parseDatasetCsv, type LabeledDataset, type ParseDatasetCsvOptions } from './entanglement/datasets'
+export {
+  parseDatasetCsv,
+  shippedDataset,
+  SHIPPED_DATASETS,
+  type DigitsDataset,
+  type LabeledDataset,
+  type ParseDatasetCsvOptions,
+  type RealDataset,
+  type ShippedDatasetName,
+} from './entanglement/datasets'

@@ -10,21 +10,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 // Through the package's main entry (external in the build), so both entries share one Matrix class.
-import { parseDatasetCsv, type LabeledDataset } from '@theoryml/tensor-factorization'
+import { shippedDataset, SHIPPED_DATASETS, type DigitsDataset, type RealDataset, type ShippedDatasetName } from '@theoryml/tensor-factorization'
 
-/** A shipped data set: {@link LabeledDataset} plus its name and class names. */
-export interface RealDataset extends LabeledDataset {
-  /** Short name of the data set ('digits', 'breast-cancer', 'wine'). */
-  name: string
-  /** Class names by class index (target[i] indexes this list). */
-  classes: string[]
-}
-
-/** The 8 × 8 digits: a {@link RealDataset} whose features are the pixels of a row-major grid. */
-export interface DigitsDataset extends RealDataset {
-  /** [height, width] of the image grid: feature r·8 + c is the pixel in row r, column c. */
-  grid: [number, number]
-}
+export type { DigitsDataset, RealDataset } from '@theoryml/tensor-factorization'
 
 /** The folder of the shipped files: `data` at the package root, one level above `src/` and `dist/`. */
 function dataDir(): string {
@@ -33,17 +21,10 @@ function dataDir(): string {
   return path.resolve(here, '..', 'data')
 }
 
-function readShipped(loader: string, file: string, classes: string[], shape: [number, number]): RealDataset {
-  const full = path.join(dataDir(), file)
+function readShipped(loader: string, name: ShippedDatasetName): RealDataset {
+  const full = path.join(dataDir(), SHIPPED_DATASETS[name].file)
   if (!existsSync(full)) throw new Error(`${loader}: the shipped data file '${full}' is missing (is the package's 'data' folder installed?)`)
-  const data = parseDatasetCsv(gunzipSync(readFileSync(full)), { name: file })
-  if (data.X.rows !== shape[0] || data.X.columns !== shape[1]) {
-    throw new Error(`${loader}: '${full}' has ${data.X.rows} × ${data.X.columns} values, expected ${shape[0]} × ${shape[1]}`)
-  }
-  for (let i = 0; i < data.target.length; i++) {
-    if ((data.target[i] as number) >= classes.length) throw new Error(`${loader}: '${full}' line ${i + 2} has class ${data.target[i]}, expected 0..${classes.length - 1}`)
-  }
-  return { name: file.replace(/\.csv\.gz$/, ''), ...data, classes }
+  return shippedDataset(name, gunzipSync(readFileSync(full)), `${loader}: '${full}'`)
 }
 
 /**
@@ -60,8 +41,7 @@ function readShipped(loader: string, file: string, classes: string[], shape: [nu
  * digits.target[0] // 0 (the first image is a zero)
  */
 export function loadDigits(): DigitsDataset {
-  const classes = Array.from({ length: 10 }, (_, i) => String(i))
-  return { ...readShipped('loadDigits', 'digits.csv.gz', classes, [1797, 64]), grid: [8, 8] }
+  return readShipped('loadDigits', 'digits') as DigitsDataset
 }
 
 /**
@@ -76,7 +56,7 @@ export function loadDigits(): DigitsDataset {
  * cancer.classes     // ['malignant', 'benign']
  */
 export function loadBreastCancer(): RealDataset {
-  return readShipped('loadBreastCancer', 'breast-cancer.csv.gz', ['malignant', 'benign'], [569, 30])
+  return readShipped('loadBreastCancer', 'breast-cancer')
 }
 
 /**
@@ -89,5 +69,5 @@ export function loadBreastCancer(): RealDataset {
  * wine.X.rows // 178
  */
 export function loadWine(): RealDataset {
-  return readShipped('loadWine', 'wine.csv.gz', ['class_0', 'class_1', 'class_2'], [178, 13])
+  return readShipped('loadWine', 'wine')
 }

@@ -68,3 +68,52 @@ export function parseDatasetCsv(text: string | Uint8Array, options: ParseDataset
   }
   return { X, target, features }
 }
+
+/** A data set shipped in this package's `data` folder: {@link LabeledDataset} plus its name and class names. */
+export interface RealDataset extends LabeledDataset {
+  /** Short name of the data set ('digits', 'breast-cancer', 'wine'). */
+  name: string
+  /** Class names by class index (target[i] indexes this list). */
+  classes: string[]
+}
+
+/** The 8 × 8 digits: a {@link RealDataset} whose features are the pixels of a row-major grid. */
+export interface DigitsDataset extends RealDataset {
+  /** [height, width] of the image grid: feature r·8 + c is the pixel in row r, column c. */
+  grid: [number, number]
+}
+
+/** Name of a data set shipped in the package's `data` folder. */
+export type ShippedDatasetName = 'digits' | 'breast-cancer' | 'wine'
+
+/**
+ * The data sets shipped in the package's `data` folder: file name (`<name>.csv.gz`), class names and
+ * shape [rows, features]. `loadDigits()` etc. (`./node`) read them from disk; a browser fetches the
+ * same files and passes the bytes to {@link shippedDataset}.
+ */
+export const SHIPPED_DATASETS: Readonly<Record<ShippedDatasetName, { file: string; classes: readonly string[]; shape: readonly [number, number] }>> = Object.freeze({
+  digits: { file: 'digits.csv.gz', classes: Array.from({ length: 10 }, (_, i) => String(i)), shape: [1797, 64] as const },
+  'breast-cancer': { file: 'breast-cancer.csv.gz', classes: ['malignant', 'benign'], shape: [569, 30] as const },
+  wine: { file: 'wine.csv.gz', classes: ['class_0', 'class_1', 'class_2'], shape: [178, 13] as const },
+})
+
+/**
+ * One of the shipped data sets from its unzipped CSV (text or bytes): parsed by
+ * {@link parseDatasetCsv}, checked against {@link SHIPPED_DATASETS} (shape, class indices), with its
+ * name and class names (and `grid: [8, 8]` for the digits). `source` names the file in errors.
+ * @example
+ * // in a browser: fetch + DecompressionStream('gzip'), then
+ * const digits = shippedDataset('digits', csvText) as DigitsDataset
+ */
+export function shippedDataset(name: ShippedDatasetName, csv: string | Uint8Array, source: string = SHIPPED_DATASETS[name]?.file ?? String(name)): RealDataset | DigitsDataset {
+  const spec = SHIPPED_DATASETS[name]
+  if (!spec) throw new Error(`name: expected one of ${Object.keys(SHIPPED_DATASETS).join(', ')}, got '${String(name)}'`)
+  const data = parseDatasetCsv(csv, { name: source })
+  const [rows, cols] = spec.shape
+  if (data.X.rows !== rows || data.X.columns !== cols) throw new Error(`${source}: has ${data.X.rows} × ${data.X.columns} values, expected ${rows} × ${cols}`)
+  for (let i = 0; i < data.target.length; i++) {
+    if ((data.target[i] as number) >= spec.classes.length) throw new Error(`${source}: line ${i + 2} has class ${data.target[i]}, expected 0..${spec.classes.length - 1}`)
+  }
+  const out: RealDataset = { name, ...data, classes: [...spec.classes] }
+  return name === 'digits' ? { ...out, grid: [8, 8] } : out
+}

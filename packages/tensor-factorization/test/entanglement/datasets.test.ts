@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
-import { canonicalPartitions, canonicalPartitions2d, parseDatasetCsv, permuteFeatures, quadTreeOrder } from '../../src/index'
+import { canonicalPartitions, canonicalPartitions2d, parseDatasetCsv, permuteFeatures, quadTreeOrder, shippedDataset, SHIPPED_DATASETS } from '../../src/index'
 import { loadBreastCancer, loadDigits, loadWine } from '../../src/node'
 
 const dataFile = (name: string): Buffer => readFileSync(new URL(`../../data/${name}`, import.meta.url))
@@ -103,5 +103,19 @@ describe('quadTreeOrder', () => {
     expect(permuteFeatures(img, quadTreeOrder(4, 4)).getRow(0)).toEqual(quadTreeOrder(4, 4))
     expect(() => quadTreeOrder(0, 4)).toThrow('height')
     expect(() => quadTreeOrder(4, 2.5)).toThrow('width')
+  })
+})
+
+describe('shippedDataset (the browser-safe reader the Node loaders and the docs site share)', () => {
+  test('reads the same data set as the Node loader from the unzipped text', () => {
+    const a = shippedDataset('breast-cancer', gunzipSync(dataFile(SHIPPED_DATASETS['breast-cancer'].file)).toString('utf8'))
+    const b = loadBreastCancer()
+    expect(a.classes).toEqual(b.classes)
+    expect(Array.from(a.target)).toEqual(Array.from(b.target))
+    expect(a.X.to1DArray()).toEqual(b.X.to1DArray())
+  })
+  test('checks the name, the shape and the class indices', () => {
+    expect(() => shippedDataset('mnist' as never, 'target,a\n0,1\n')).toThrow(/name: expected one of digits, breast-cancer, wine/)
+    expect(() => shippedDataset('wine', 'target,a\n0,1\n')).toThrow(/has 1 × 1 values, expected 178 × 13/)
   })
 })
