@@ -23,8 +23,11 @@ export async function fetchDatasets(folder: string): Promise<RealDataset[]> {
   return Promise.all(names.map(async (name) => {
     const file = SHIPPED_DATASETS[name].file
     const res = await fetch(new URL(file, folder))
-    if (!res.ok || !res.body) throw new Error(`fetchDatasets: ${file}: HTTP ${res.status}`)
-    const text = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text()
+    if (!res.ok) throw new Error(`fetchDatasets: ${file}: HTTP ${res.status}`)
+    // Read the whole file before decompressing: piping the response body straight into the
+    // decompressor let the browser abort the request once the gzip member ended.
+    const gz = new Blob([await res.arrayBuffer()])
+    const text = await new Response(gz.stream().pipeThrough(new DecompressionStream('gzip'))).text()
     return shippedDataset(name, text, file)
   }))
 }
