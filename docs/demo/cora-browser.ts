@@ -6,6 +6,7 @@
  * example runs; `loadCora()` then returns it. Nothing else of the Node entry exists here.
  */
 import { parseCora, type CoraDataset } from '@theoryml/gnn-walk-index'
+import { fetchGunzipText } from './fetch-gz'
 
 let cora: CoraDataset | null = null
 
@@ -16,11 +17,7 @@ export function provideCora(data: CoraDataset): void {
 
 /** Fetch `<folder>/{cora.content,cora.cites,planetoid-split.json}.gz`, gunzip them in the browser and parse them. */
 export async function fetchCora(folder: string): Promise<CoraDataset> {
-  const text = async (file: string): Promise<string> => {
-    const res = await fetch(new URL(`${file}.gz`, folder))
-    if (!res.ok || !res.body) throw new Error(`fetchCora: ${file}.gz: HTTP ${res.status}`)
-    return new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text()
-  }
+  const text = (file: string): Promise<string> => fetchGunzipText(new URL(`${file}.gz`, folder), 'fetchCora')
   const [content, cites, split] = await Promise.all([text('cora.content'), text('cora.cites'), text('planetoid-split.json')])
   return parseCora({ content, cites, split })
 }

@@ -6,6 +6,7 @@
  * folder), reads them with the package's own `shippedDataset` (the code `loadDigits()` uses in Node)
  * and hands them over with {@link provideDatasets} before the example runs.
  */
+import { fetchGunzipText } from './fetch-gz'
 import { shippedDataset, SHIPPED_DATASETS, type DigitsDataset, type RealDataset, type ShippedDatasetName } from '@theoryml/tensor-factorization'
 
 export type { DigitsDataset, RealDataset } from '@theoryml/tensor-factorization'
@@ -22,12 +23,7 @@ export async function fetchDatasets(folder: string): Promise<RealDataset[]> {
   const names = Object.keys(SHIPPED_DATASETS) as ShippedDatasetName[]
   return Promise.all(names.map(async (name) => {
     const file = SHIPPED_DATASETS[name].file
-    const res = await fetch(new URL(file, folder))
-    if (!res.ok) throw new Error(`fetchDatasets: ${file}: HTTP ${res.status}`)
-    // Read the whole file before decompressing: piping the response body straight into the
-    // decompressor let the browser abort the request once the gzip member ended.
-    const gz = new Blob([await res.arrayBuffer()])
-    const text = await new Response(gz.stream().pipeThrough(new DecompressionStream('gzip'))).text()
+    const text = await fetchGunzipText(new URL(file, folder), 'fetchDatasets')
     return shippedDataset(name, text, file)
   }))
 }
