@@ -13,6 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { claimsOverSeeds, type SeedRow } from '@theoryml/lab'
 
 export const root = path.resolve(import.meta.dirname, '..')
 export const docsDir = path.join(root, 'docs')
@@ -20,19 +21,8 @@ export const dataFile = path.join(docsDir, 'data', 'claims.json')
 
 type Measured = number | string | boolean | null
 
-/** One claim of one example over seeds, as saved in docs/data/claims.json. */
-export interface ClaimRow {
-  claim: string
-  paper?: string
-  expected: string
-  /** Seeds at which the claim held. */
-  held: number
-  /** Seeds at which it was checked. */
-  seeds: number
-  failedSeeds: number[]
-  /** Measured value per seed. */
-  measured: Record<string, Measured>
-}
+/** One claim of one example over seeds, as saved in docs/data/claims.json (lab's SeedRow without the example). */
+export type ClaimRow = Omit<SeedRow, 'example' | 'crashed'>
 
 /** docs/data/claims.json. */
 export interface ClaimsData {
@@ -78,24 +68,13 @@ export function reduceRepro(docs: ReadonlyArray<Record<string, unknown>>, comman
     seen.add(k)
   }
   const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b)
+  const sorted = [...runs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.seed - b.seed))
+  const table = claimsOverSeeds(sorted.map((r) => ({ name: r.name, seed: r.seed, ...(r.status !== 'CRASHED' ? { claims: r.claims } : {}) })))
   const examples: ClaimsData['examples'] = {}
-  for (const name of [...new Set(runs.map((r) => r.name))].sort()) {
-    const mine = runs.filter((r) => r.name === name).sort((a, b) => a.seed - b.seed)
-    const rows = new Map<string, ClaimRow>()
-    const ran = mine.filter((r) => r.status !== 'CRASHED')
-    const byIndex = new Set(ran.map((r) => r.claims.length)).size === 1
-    for (const r of ran) {
-      for (const [i, c] of r.claims.entries()) {
-        const key = byIndex ? String(i) : c.statement
-        const row = rows.get(key) ?? { claim: c.statement, ...(c.paper !== undefined ? { paper: c.paper } : {}), expected: c.expected, held: 0, seeds: 0, failedSeeds: [], measured: {} }
-        row.seeds++
-        if (c.holds) row.held++
-        else row.failedSeeds.push(r.seed)
-        row.measured[String(r.seed)] = c.measured
-        rows.set(key, row)
-      }
-    }
-    examples[name] = { paper: mine.find((r) => r.paper)?.paper ?? '', seeds: mine.map((r) => r.seed), crashedSeeds: mine.filter((r) => r.status === 'CRASHED').map((r) => r.seed), claims: [...rows.values()] }
+  for (const name of [...new Set(sorted.map((r) => r.name))]) {
+    const mine = sorted.filter((r) => r.name === name)
+    const claims = table.filter((row) => row.example === name && !row.crashed).map(({ example, crashed, ...row }) => { void example; void crashed; return row })
+    examples[name] = { paper: mine.find((r) => r.paper)?.paper ?? '', seeds: mine.map((r) => r.seed), crashedSeeds: mine.filter((r) => r.status === 'CRASHED').map((r) => r.seed), claims }
   }
   return { command, date, full: full[0] ?? false, seeds, examples }
 }

@@ -5,6 +5,7 @@ import { EXPECTED_FILES, exampleFile, listExamples } from './load'
 import { createPool, defaultWorkers, ensureWritableDir, type WorkerPool } from './pool'
 import { progressBar } from './progress'
 import { runReproJob, type ReproJob, type ReproJobResult } from './repro-job'
+import { claimsOverSeeds } from './seeds'
 import { mergeRecords, sweep } from './sweep'
 
 /** Parsed `theoryml repro` arguments. */
@@ -268,54 +269,6 @@ function lastSeconds(job: ReproJob): number {
   }
 }
 
-/** Per claim over seeds: how many seeds it held at, and what it measured at each. */
-interface SeedRow {
-  example: string
-  claim: string
-  paper?: string
-  expected: string
-  /** Seeds at which the claim was checked and held. */
-  held: number
-  /** Seeds at which the claim was checked (its example crashed at the others, or did not state it). */
-  seeds: number
-  failedSeeds: number[]
-  /** Measured value per seed (seed as the key). */
-  measured: Record<string, Claim['measured']>
-}
-
-/**
- * Collect the claims of every example over seeds. Claims are matched by position when the example
- * states the same number of claims at every seed (statements may quote measured numbers, which
- * differ between seeds; the row shows the statement of the first seed), otherwise by statement.
- */
-function seedRows(outcomes: readonly Outcome[]): SeedRow[] {
-  const out: SeedRow[] = []
-  for (const name of [...new Set(outcomes.map((o) => o.name))]) {
-    const mine = outcomes.filter((o) => o.name === name)
-    const ran = mine.filter((o) => o.result)
-    const counts = new Set(ran.map((o) => o.result!.claims.length))
-    const byIndex = counts.size === 1
-    const rows = new Map<string, SeedRow>()
-    for (const o of ran) {
-      o.result!.claims.forEach((c, i) => {
-        const key = byIndex ? String(i) : c.statement
-        const row = rows.get(key) ?? { example: name, claim: c.statement, ...(c.paper !== undefined ? { paper: c.paper } : {}), expected: c.expected, held: 0, seeds: 0, failedSeeds: [], measured: {} }
-        row.seeds++
-        if (c.holds) row.held++
-        else row.failedSeeds.push(o.seed)
-        row.measured[String(o.seed)] = c.measured
-        rows.set(key, row)
-      })
-    }
-    out.push(...rows.values())
-    const crashed = mine.filter((o) => !o.result)
-    if (crashed.length) {
-      out.push({ example: name, claim: '(the example crashed)', expected: 'no crash', held: 0, seeds: crashed.length, failedSeeds: crashed.map((o) => o.seed), measured: Object.fromEntries(crashed.map((o) => [String(o.seed), o.error ?? 'crashed'])) })
-    }
-  }
-  return out
-}
-
 /**
  * Run `theoryml repro`: every named example (all when none), one row a claim, figures to `out/`,
  * then a summary table. An example that throws is reported as CRASHED and the others still run.
@@ -363,7 +316,7 @@ export async function repro(argv: readonly string[], io: CliIo = defaultIo()): P
     }
     return holds ? 0 : 1
   }
-  const table_ = seedRows(outcomes)
+  const table_ = claimsOverSeeds(outcomes.map((o) => ({ name: o.name, seed: o.seed, ...(o.result ? { claims: o.result.claims } : {}), ...(o.error !== undefined ? { error: o.error } : {}) })))
   const allSeeds = table_.filter((r) => r.held === r.seeds && r.seeds === seeds.length).length
   if (args.json) {
     const summary = rows.map((r, i) => ({ ...r, seed: outcomes[i]!.seed }))

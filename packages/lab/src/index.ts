@@ -28,5 +28,6 @@ export {
   type TaskMapper,
 } from './experiment'
 export { figureSpec } from './plot'
+export { claimsOverSeeds, type SeedRow, type SeedRun } from './seeds'
 export { bootstrapCi, mean, median, pearson, quantile, spearman, standardError, std, type BootstrapCiOptions } from './stats'
 export { progressBar, type ProgressReporter } from './progress'
