@@ -57,8 +57,17 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
   if (!existsSync(file)) return [{ text: 'run pnpm docs:api to generate', link: '/' }]
   // The packages only (each package's page lists its members): the whole tree of ~500 entries,
   // rendered into every page's HTML, made the site 140 MB.
+  // A package with several entries lists them (its root entry, ./tf, ./node) one level down.
+  const entryNames: Record<string, string> = { index: 'root entry', tf: './tf (tfjs track)', node: './node (Node only)' }
   const items = JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[]
-  return items.map(({ text, link }) => ({ text: text ?? '', link: link ?? '/api/' }))
+  return items.map(({ text, link, items: children }) => {
+    const entries = (children ?? []).filter((c) => c.link && c.text && c.text in entryNames)
+    return {
+      text: text ?? '',
+      link: link ?? '/api/',
+      ...(entries.length ? { collapsed: true, items: entries.map((c) => ({ text: entryNames[c.text!]!, link: c.link! })) } : {}),
+    }
+  })
 }
 
 // `pnpm docs:build` builds under a placeholder base that scripts/docs-relative.mjs then rewrites

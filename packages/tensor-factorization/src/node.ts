@@ -2,7 +2,7 @@
  * Node-only entry of @theoryml/tensor-factorization (`@theoryml/tensor-factorization/node`): the
  * small real data sets shipped inside the package (`data/*.csv.gz`), read from disk with no
  * argument and no network. The root entry stays free of Node built-ins so it bundles for the
- * browser; its {@link parseDatasetCsv} reads the same files from text or bytes.
+ * browser; its `parseDatasetCsv` (package root) reads the same files from text or bytes.
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs'
